@@ -1,0 +1,134 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/vigil-ts/vigil/internal/audit"
+)
+
+// AppendAudit adds e to its chain inside the transaction. It fills in Seq,
+// PrevHash and Hash. Taking the chain head with an upsert locks the head row
+// until commit, so concurrent writers to one chain queue up instead of
+// forking it.
+func (tx *Tx) AppendAudit(ctx context.Context, e audit.Entry) (audit.Entry, error) {
+	err := tx.q.QueryRowContext(ctx, `
+		INSERT INTO audit_heads (chain, seq, hash) VALUES ($1, 1, '')
+		ON CONFLICT (chain) DO UPDATE SET seq = audit_heads.seq + 1
+		RETURNING seq, hash`, e.Chain).Scan(&e.Seq, &e.PrevHash)
+	if err != nil {
+		return e, fmt.Errorf("audit head %q: %w", e.Chain, err)
+	}
+	e.At = fromMicros(micros(e.At)) // the hash covers the stored precision
+	e.Hash = audit.Hash(e)
+	if _, err := tx.q.ExecContext(ctx, `
+		INSERT INTO audit_log (chain, seq, at, actor_type, actor_id, action, subject_type, subject_id, detail, prev_hash, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		e.Chain, e.Seq, micros(e.At), e.ActorType, e.ActorID, e.Action, e.SubjectType, e.SubjectID, e.Detail, e.PrevHash, e.Hash); err != nil {
+		return e, fmt.Errorf("audit append: %w", err)
+	}
+	if _, err := tx.q.ExecContext(ctx, `UPDATE audit_heads SET hash = $1 WHERE chain = $2`, e.Hash, e.Chain); err != nil {
+		return e, fmt.Errorf("audit head update: %w", err)
+	}
+	return e, nil
+}
+
+// AuditChains lists every chain that has entries.
+func (c conn) AuditChains(ctx context.Context) ([]string, error) {
+	rows, err := c.q.QueryContext(ctx, `SELECT chain FROM audit_heads ORDER BY chain`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// ScanAudit calls fn for each entry of chain in sequence order, paging
+// through the chain so that memory stays flat however long it is.
+func (c conn) ScanAudit(ctx context.Context, chain string, fn func(audit.Entry) error) error {
+	const page = 1000
+	var after int64
+	for {
+		entries, err := c.AuditEntries(ctx, AuditQuery{Chain: chain, AfterSeq: after, Limit: page})
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			if err := fn(e); err != nil {
+				return err
+			}
+			after = e.Seq
+		}
+		if len(entries) < page {
+			return nil
+		}
+	}
+}
+
+// AuditHead returns the chain's recorded head (0, "" for an empty chain).
+func (c conn) AuditHead(ctx context.Context, chain string) (seq int64, hash string, err error) {
+	err = c.q.QueryRowContext(ctx, `SELECT seq, hash FROM audit_heads WHERE chain = $1`, chain).Scan(&seq, &hash)
+	if isNoRows(err) {
+		return 0, "", nil
+	}
+	return seq, hash, err
+}
+
+// AuditQuery selects audit entries.
+type AuditQuery struct {
+	Chain string
+	// SubjectType and SubjectID, when set, select one subject's trail.
+	SubjectType, SubjectID string
+	AfterSeq               int64
+	Limit                  int
+	// Newest orders newest first (for display); otherwise oldest first.
+	Newest bool
+}
+
+// AuditEntries returns entries matching q.
+func (c conn) AuditEntries(ctx context.Context, q AuditQuery) ([]audit.Entry, error) {
+	sqlText := `SELECT chain, seq, at, actor_type, actor_id, action, subject_type, subject_id, detail, prev_hash, hash
+		FROM audit_log WHERE chain = $1 AND seq > $2`
+	args := []any{q.Chain, q.AfterSeq}
+	if q.SubjectType != "" {
+		sqlText += ` AND subject_type = $3 AND subject_id = $4`
+		args = append(args, q.SubjectType, q.SubjectID)
+	}
+	if q.Newest {
+		sqlText += ` ORDER BY seq DESC`
+	} else {
+		sqlText += ` ORDER BY seq`
+	}
+	sqlText += fmt.Sprintf(` LIMIT %d`, clampLimit(q.Limit, 1000))
+	rows, err := c.q.QueryContext(ctx, sqlText, args...)
+	if err != nil {
+		return nil, fmt.Errorf("audit entries: %w", err)
+	}
+	defer rows.Close()
+	var out []audit.Entry
+	for rows.Next() {
+		var e audit.Entry
+		var at int64
+		if err := rows.Scan(&e.Chain, &e.Seq, &at, &e.ActorType, &e.ActorID, &e.Action, &e.SubjectType, &e.SubjectID, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
+			return nil, err
+		}
+		e.At = fromMicros(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func clampLimit(n, maxN int) int {
+	if n <= 0 || n > maxN {
+		return maxN
+	}
+	return n
+}

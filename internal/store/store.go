@@ -1,0 +1,286 @@
+// Package store owns Vigil's persistence: the connection pools for SQLite and
+// PostgreSQL, the embedded per-dialect migrations, and the portable SQL behind
+// every read and write. Domain packages call it; it calls no domain package
+// except the pure audit hashing.
+//
+// Times are stored as BIGINT microseconds since the Unix epoch (UTC) on both
+// databases, so comparisons, ordering and the audit hash are identical on
+// each. JSON documents are stored as TEXT exactly as received.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing/fstest"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/pressly/goose/v3"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Dialect names the SQL database behind a DB.
+type Dialect string
+
+// The supported dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Sentinel errors returned by store operations; check them with errors.Is.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("conflict")
+)
+
+// DB is an open Vigil database. Writes go through W inside transactions
+// (InTx); reads that need no transaction go through the reader pool.
+//
+// On SQLite, W holds a single connection: SQLite admits one writer at a time,
+// and serialising writers in Go avoids SQLITE_BUSY errors under load. Reads use
+// a separate read-only pool so they never wait for a writer (WAL mode).
+type DB struct {
+	conn
+	Dialect Dialect
+	// W is the writer pool; River uses it too.
+	W *sql.DB
+	// R is the reader pool (the same pool as W on PostgreSQL).
+	R *sql.DB
+}
+
+// querier is what *sql.DB and *sql.Tx have in common.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// conn carries the read queries shared by DB (reader pool) and Tx.
+type conn struct{ q querier }
+
+// Tx is one transaction of a use case: the state change, its audit entry and
+// its queued jobs commit together or not at all.
+type Tx struct {
+	conn
+	// Tx is the underlying transaction, for River's InsertTx.
+	Tx *sql.Tx
+}
+
+// Open connects to dsn, which is either a PostgreSQL URL (postgres:// or
+// postgresql://) or a SQLite file path (optionally prefixed with file: or
+// sqlite:). It does not migrate; call Migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return openPostgres(ctx, dsn)
+	}
+	return openSQLite(ctx, dsn)
+}
+
+func openPostgres(ctx context.Context, dsn string) (*DB, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(20)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect postgres: %w", err)
+	}
+	return &DB{conn: conn{q: db}, Dialect: Postgres, W: db, R: db}, nil
+}
+
+func openSQLite(ctx context.Context, dsn string) (*DB, error) {
+	path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "file:")
+	if path == "" || strings.Contains(path, ":memory:") {
+		return nil, errors.New("open sqlite: a file path is required (the reader and writer pools share it)")
+	}
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	// synchronous(FULL): an acknowledged write survives power loss, not just
+	// a crash of the process (R-P4).
+	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"
+	u := "file:" + (&url.URL{Path: abs}).EscapedPath()
+	w, err := sql.Open("sqlite", u+"?"+common+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", abs, err)
+	}
+	r, err := sql.Open("sqlite", u+"?"+common+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite reader: %w", err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	return &DB{conn: conn{q: r}, Dialect: SQLite, W: w, R: r}, nil
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	err := db.W.Close()
+	if db.R != db.W {
+		err = errors.Join(err, db.R.Close())
+	}
+	return err
+}
+
+// InTx runs fn in one writer transaction and commits it if fn returns nil.
+func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
+	tx, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(&Tx{conn: conn{q: tx}, Tx: tx}); err != nil {
+		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
+			return errors.Join(err, fmt.Errorf("rollback: %w", rbErr))
+		}
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func (db *DB) goose() (*goose.Provider, error) {
+	dialect := goose.DialectSQLite3
+	if db.Dialect == Postgres {
+		dialect = goose.DialectPostgres
+	}
+	fsys, err := migrationFS(db.Dialect)
+	if err != nil {
+		return nil, err
+	}
+	return goose.NewProvider(dialect, db.W, fsys)
+}
+
+// migrationFS merges the portable migrations with the dialect's own into one
+// flat folder for goose. A version present in both is a packaging error.
+func migrationFS(d Dialect) (fs.FS, error) {
+	merged := fstest.MapFS{}
+	for _, dir := range []string{"migrations/common", "migrations/" + string(d)} {
+		entries, err := fs.ReadDir(migrations, dir)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			if e.IsDir() || !strings.HasSuffix(e.Name(), ".sql") {
+				continue
+			}
+			if _, dup := merged[e.Name()]; dup {
+				return nil, fmt.Errorf("migration %s exists twice", e.Name())
+			}
+			b, err := fs.ReadFile(migrations, dir+"/"+e.Name())
+			if err != nil {
+				return nil, err
+			}
+			merged[e.Name()] = &fstest.MapFile{Data: b}
+		}
+	}
+	return merged, nil
+}
+
+// Migrate applies Vigil's pending migrations and River's job-queue
+// migrations. It is safe to run on every start.
+func (db *DB) Migrate(ctx context.Context) error {
+	p, err := db.goose()
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if err := db.migrateRiver(ctx); err != nil {
+		return fmt.Errorf("migrate job queue: %w", err)
+	}
+	return nil
+}
+
+func (db *DB) migrateRiver(ctx context.Context) error {
+	if db.Dialect == SQLite {
+		m, err := rivermigrate.New(riversqlite.New(db.W), nil)
+		if err != nil {
+			return err
+		}
+		_, err = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+		return err
+	}
+	m, err := rivermigrate.New(riverdatabasesql.New(db.W), nil)
+	if err != nil {
+		return err
+	}
+	_, err = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+	return err
+}
+
+// MigrationStatus reports the schema version applied and the newest one this
+// binary embeds; readiness requires them equal.
+func (db *DB) MigrationStatus(ctx context.Context) (current, latest int64, err error) {
+	p, err := db.goose()
+	if err != nil {
+		return 0, 0, err
+	}
+	current, err = p.GetDBVersion(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, s := range p.ListSources() {
+		latest = max(latest, s.Version)
+	}
+	return current, latest, nil
+}
+
+// micros converts t to the stored representation.
+func micros(t time.Time) int64 { return t.UTC().UnixMicro() }
+
+// fromMicros converts a stored time back; zero stays the zero time.
+func fromMicros(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(v).UTC()
+}
+
+// nullMicros converts an optional stored time.
+func nullMicros(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return fromMicros(v.Int64)
+}
+
+// optMicros stores the zero time as NULL.
+func optMicros(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: micros(t), Valid: true}
+}

@@ -1,0 +1,283 @@
+package store_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vigil-ts/vigil/internal/audit"
+	"github.com/vigil-ts/vigil/internal/event"
+	"github.com/vigil-ts/vigil/internal/store"
+	"github.com/vigil-ts/vigil/internal/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+var t0 = time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
+
+func mkMarketplace(t *testing.T, db *store.DB, slug string) string {
+	t.Helper()
+	id := "mp-" + slug
+	err := db.InTx(context.Background(), func(tx *store.Tx) error {
+		return tx.CreateMarketplace(context.Background(), store.Marketplace{ID: id, Name: slug, Slug: slug, CreatedAt: t0})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func parse(t *testing.T, id, typ string, at time.Time, data string) event.Event {
+	t.Helper()
+	ev, err := event.Parse(event.Envelope{ID: id, Type: typ, OccurredAt: at, Data: json.RawMessage(data)}, at)
+	if err != nil {
+		t.Fatalf("parse %s: %v", id, err)
+	}
+	return ev
+}
+
+func ingest(t *testing.T, db *store.DB, mp string, evs ...event.Event) []store.EventInsert {
+	t.Helper()
+	var out []store.EventInsert
+	err := db.InTx(context.Background(), func(tx *store.Tx) error {
+		for _, ev := range evs {
+			r, err := tx.InsertEvent(context.Background(), mp, ev, t0)
+			if err != nil {
+				return err
+			}
+			if r == store.EventNew {
+				if err := tx.ApplyEvent(context.Background(), mp, ev); err != nil {
+					return err
+				}
+			}
+			out = append(out, r)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestMigrations(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatalf("second migrate must be a no-op: %v", err)
+		}
+		cur, latest, err := db.MigrationStatus(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cur != latest || cur == 0 {
+			t.Fatalf("migration status %d/%d", cur, latest)
+		}
+	})
+}
+
+func TestEventsIdempotentAndOrdered(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		mp := mkMarketplace(t, db, "a")
+		newer := parse(t, "e2", "account.upserted", t0.Add(time.Hour), `{"account_id":"u1","kind":"business","email":"New@Example.com"}`)
+		older := parse(t, "e1", "account.upserted", t0, `{"account_id":"u1","kind":"private","email":"old@example.com"}`)
+		got := ingest(t, db, mp, newer, older)
+		if got[0] != store.EventNew || got[1] != store.EventNew {
+			t.Fatalf("first ingest: %v", got)
+		}
+		acc, err := db.Entity(ctx, mp, "account", "u1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(acc.Data) != `{"account_id":"u1","kind":"business","email":"New@Example.com"}` {
+			t.Fatalf("an older event overwrote the newer state: %s", acc.Data)
+		}
+		if reg := acc.Fields["registered_at"].(time.Time); !reg.Equal(t0) {
+			t.Fatalf("registered_at %v, want the earliest event %v", reg, t0)
+		}
+		// Replay: duplicates, nothing changes.
+		if got := ingest(t, db, mp, older, newer); got[0] != store.EventDuplicate || got[1] != store.EventDuplicate {
+			t.Fatalf("replay: %v", got)
+		}
+		// Same id, other content: conflict.
+		other := parse(t, "e1", "account.upserted", t0, `{"account_id":"u1","kind":"private","email":"x@example.com"}`)
+		if got := ingest(t, db, mp, other); got[0] != store.EventConflict {
+			t.Fatalf("reused id: %v", got)
+		}
+		evs, err := db.Events(ctx, store.EventsQuery{MarketplaceID: mp, AccountID: "u1"})
+		if err != nil || len(evs) != 2 {
+			t.Fatalf("events %v %v", len(evs), err)
+		}
+		ids, err := db.Identifiers(ctx, mp, "u1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ids) != 2 || ids[0].Value != "new@example.com" || ids[1].Value != "old@example.com" {
+			t.Fatalf("identifiers %+v", ids)
+		}
+	})
+}
+
+func TestOrderStepsInAnyOrder(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		mp := mkMarketplace(t, db, "a")
+		data := `{"order_id":"o1","buyer_id":"b","seller_id":"s","amount":{"amount":1999,"currency":"EUR"}}`
+		ingest(t, db, mp,
+			parse(t, "o-shipped", "order.shipped", t0.Add(2*time.Hour), data),
+			parse(t, "o-created", "order.created", t0, data),
+			parse(t, "o-paid", "order.paid", t0.Add(time.Hour), data))
+		o, err := db.Entity(ctx, mp, "order", "o1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Fields["status"] != "shipped" {
+			t.Fatalf("status %v, want shipped (newest step)", o.Fields["status"])
+		}
+		if c := o.Fields["created_at"].(time.Time); !c.Equal(t0) {
+			t.Fatalf("created_at %v", c)
+		}
+		if s := o.Fields["shipped_at"].(time.Time); !s.Equal(t0.Add(2 * time.Hour)) {
+			t.Fatalf("shipped_at %v", s)
+		}
+	})
+}
+
+func TestTenantIsolation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		a, b := mkMarketplace(t, db, "a"), mkMarketplace(t, db, "b")
+		ingest(t, db, a, parse(t, "same-id", "listing.upserted", t0, `{"listing_id":"l1","account_id":"u1","title":"Bike","description":"","price":{"amount":100,"currency":"EUR"},"category":"bikes"}`))
+		// B may use the same event id without colliding with A.
+		if got := ingest(t, db, b, parse(t, "same-id", "account.upserted", t0, `{"account_id":"u1","kind":"private"}`)); got[0] != store.EventNew {
+			t.Fatalf("event ids must be per marketplace: %v", got)
+		}
+		if _, err := db.Entity(ctx, b, "listing", "l1"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("B sees A's listing: %v", err)
+		}
+		if _, err := db.Entity(ctx, a, "listing", "l1"); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestAuditChainConcurrentAppends(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		mp := mkMarketplace(t, db, "a")
+		var wg sync.WaitGroup
+		errs := make(chan error, 40)
+		for i := range 40 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs <- db.InTx(ctx, func(tx *store.Tx) error {
+					_, err := tx.AppendAudit(ctx, audit.Entry{Chain: mp, At: time.Now(), ActorType: audit.ActorSystem, ActorID: "test",
+						Action: "test.append", SubjectType: "n", SubjectID: fmt.Sprint(i), Detail: "{}"})
+					return err
+				})
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		v := audit.NewVerifier(mp)
+		if err := db.ScanAudit(ctx, mp, v.Next); err != nil {
+			t.Fatal(err)
+		}
+		seq, hash, err := db.AuditHead(ctx, mp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Count != 40 || seq != 40 {
+			t.Fatalf("verified %d entries, head %d", v.Count, seq)
+		}
+		if _, h := v.Head(); h != hash {
+			t.Fatal("head hash differs from the last entry")
+		}
+	})
+}
+
+func TestRollbackLeavesNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		mp := mkMarketplace(t, db, "a")
+		boom := errors.New("boom")
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			ev := parse(t, "e1", "account.upserted", t0, `{"account_id":"u1","kind":"private"}`)
+			if _, err := tx.InsertEvent(ctx, mp, ev, t0); err != nil {
+				return err
+			}
+			if err := tx.ApplyEvent(ctx, mp, ev); err != nil {
+				return err
+			}
+			if _, err := tx.AppendAudit(ctx, audit.Entry{Chain: mp, At: t0, Action: "x", Detail: "{}"}); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatal(err)
+		}
+		n, err := db.Counts(ctx, mp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n.Events != 0 || n.Accounts != 0 {
+			t.Fatalf("rolled back transaction left %+v", n)
+		}
+		if seq, _, _ := db.AuditHead(ctx, mp); seq != 0 {
+			t.Fatalf("audit head moved to %d", seq)
+		}
+	})
+}
+
+func TestUsersSessionsWebhooks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		mp := mkMarketplace(t, db, "a")
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			return tx.CreateUser(ctx, store.User{ID: "u1", Username: "ana", PasswordHash: "h", Role: "admin", CreatedAt: t0})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			return tx.CreateUser(ctx, store.User{ID: "u2", Username: "ana", PasswordHash: "h", Role: "agent", CreatedAt: t0})
+		})
+		if !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("duplicate username: %v", err)
+		}
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.CreateSession(ctx, store.Session{IDHash: "s1", UserID: "u1", CSRFToken: "c", CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}); err != nil {
+				return err
+			}
+			return tx.CreateWebhookSubscription(ctx, store.WebhookSubscription{ID: "w1", MarketplaceID: mp, URL: "https://x.example/h", Secret: "whsec_x", EventTypes: []string{"a.b"}, CreatedAt: t0})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, u, err := db.SessionUser(ctx, "s1", t0.Add(time.Minute)); err != nil || u.Username != "ana" {
+			t.Fatalf("session: %v %v", u, err)
+		}
+		if _, _, err := db.SessionUser(ctx, "s1", t0.Add(2*time.Hour)); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("expired session accepted: %v", err)
+		}
+		s, err := db.WebhookSubscription(ctx, mp, "w1")
+		if err != nil || !s.Wants("a.b") || s.Wants("c.d") {
+			t.Fatalf("subscription %+v %v", s, err)
+		}
+		if _, err := db.WebhookSubscription(ctx, "other", "w1"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("cross-tenant subscription read: %v", err)
+		}
+	})
+}
