@@ -347,4 +347,3 @@ func (c conn) Counts(ctx context.Context, marketplaceID string) (Counts, error) 
 		Scan(&n.Accounts, &n.Listings, &n.Messages, &n.Reviews, &n.Orders, &n.Events)
 	return n, err
 }
-

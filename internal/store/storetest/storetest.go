@@ -262,4 +262,3 @@ func postgresCredential() (*syscall.Credential, int, int, error) {
 	gid, _ := strconv.Atoi(u.Gid)
 	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, uid, gid, nil
 }
-
