@@ -111,3 +111,9 @@ func (v *Verifier) Next(e Entry) error {
 
 // Head returns the sequence number and hash of the last verified entry.
 func (v *Verifier) Head() (int64, string) { return v.prevSeq, v.prevHash }
+
+// Actor is who made a change.
+type Actor struct {
+	Type string // ActorUser, ActorAPIKey or ActorSystem
+	ID   string
+}

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/vigil-ts/vigil/internal/audit"
 )
@@ -131,4 +133,16 @@ func clampLimit(n, maxN int) int {
 		return maxN
 	}
 	return n
+}
+
+// Audit appends an entry for a change made in this transaction; detail is
+// marshalled to JSON.
+func (tx *Tx) Audit(ctx context.Context, chain string, actor audit.Actor, action, subjectType, subjectID string, detail any, at time.Time) error {
+	b, err := json.Marshal(detail)
+	if err != nil {
+		return fmt.Errorf("audit detail: %w", err)
+	}
+	_, err = tx.AppendAudit(ctx, audit.Entry{Chain: chain, At: at, ActorType: actor.Type, ActorID: actor.ID,
+		Action: action, SubjectType: subjectType, SubjectID: subjectID, Detail: string(b)})
+	return err
 }
