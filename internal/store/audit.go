@@ -146,3 +146,23 @@ func (tx *Tx) Audit(ctx context.Context, chain string, actor audit.Actor, action
 		Action: action, SubjectType: subjectType, SubjectID: subjectID, Detail: string(b)})
 	return err
 }
+
+// VerifyAuditChain checks one chain from its first entry to its recorded
+// head. It returns the number of entries verified and, for a broken chain, an
+// *audit.Break naming the first bad entry. A chain whose last entries were
+// deleted is caught by comparing with the head row.
+func (c conn) VerifyAuditChain(ctx context.Context, chain string) (int64, error) {
+	v := audit.NewVerifier(chain)
+	if err := c.ScanAudit(ctx, chain, v.Next); err != nil {
+		return v.Count, err
+	}
+	headSeq, headHash, err := c.AuditHead(ctx, chain)
+	if err != nil {
+		return v.Count, err
+	}
+	if seq, hash := v.Head(); seq != headSeq || hash != headHash {
+		return v.Count, &audit.Break{Chain: chain, Seq: seq + 1,
+			Reason: fmt.Sprintf("chain ends at entry %d but its head records entry %d (entries removed)", seq, headSeq)}
+	}
+	return v.Count, nil
+}

@@ -1,0 +1,185 @@
+// Package app wires Vigil together: configuration, the store, the services,
+// the background job runner, and the HTTP server (API, console, operations
+// endpoints) with graceful shutdown.
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/vigil-ts/vigil/internal/api"
+	"github.com/vigil-ts/vigil/internal/ingest"
+	"github.com/vigil-ts/vigil/internal/jobs"
+	"github.com/vigil-ts/vigil/internal/obs"
+	"github.com/vigil-ts/vigil/internal/outbox"
+	"github.com/vigil-ts/vigil/internal/store"
+	"github.com/vigil-ts/vigil/internal/svc"
+	"github.com/vigil-ts/vigil/internal/tenant"
+	"github.com/vigil-ts/vigil/internal/user"
+	"github.com/vigil-ts/vigil/internal/webhook"
+)
+
+// Config is how Vigil runs.
+type Config struct {
+	// DB is a SQLite file path or a postgres:// URL.
+	DB string
+	// AllowPrivateWebhooks lets webhook targets resolve to private or
+	// loopback addresses (on-prem receivers, tests). Off by default: SSRF.
+	AllowPrivateWebhooks bool
+	// WebhookAllowHosts are host names exempt from the address check.
+	WebhookAllowHosts []string
+	// SecureCookies marks console cookies Secure (serve behind HTTPS).
+	SecureCookies bool
+	// Workers is the number of concurrent background jobs; 0 runs none
+	// (another process works the queue).
+	Workers int
+	// PollInterval is how often idle workers look for jobs.
+	PollInterval time.Duration
+	Version      string
+}
+
+// App is a running Vigil instance's parts.
+type App struct {
+	Cfg     Config
+	Log     *slog.Logger
+	DB      *store.DB
+	Deps    svc.Deps
+	Tenants *tenant.Service
+	Users   *user.Service
+	Ingest  *ingest.Service
+	Outbox  *outbox.Service
+	Jobs    *jobs.Client
+	Metrics *obs.Metrics
+	// Handler serves every HTTP route.
+	Handler http.Handler
+}
+
+// Open connects to the database, applies migrations and builds the
+// services and the HTTP handler. Close releases them.
+func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = time.Second
+	}
+	db, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a := &App{Cfg: cfg, Log: log, DB: db, Deps: svc.New(db, log)}
+	a.Tenants, a.Users, a.Ingest = tenant.New(a.Deps), user.New(a.Deps), ingest.New(a.Deps)
+	a.Outbox = outbox.New(a.Deps, webhook.Guard{AllowPrivate: cfg.AllowPrivateWebhooks, AllowHosts: cfg.WebhookAllowHosts}, 15*time.Second)
+	workers := river.NewWorkers()
+	river.AddWorker(workers, a.Outbox.Worker())
+	a.Jobs, err = jobs.New(db, workers, jobs.Config{Work: cfg.Workers > 0, Workers: cfg.Workers, PollInterval: cfg.PollInterval,
+		Log: log.With("component", "jobs")})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.Outbox.Queue = a.Jobs
+	a.Metrics = obs.New(func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		n, err := jobs.QueueDepth(ctx, db)
+		if err != nil {
+			return -1
+		}
+		return float64(n)
+	})
+	a.Handler = a.routes()
+	return a, nil
+}
+
+func (a *App) routes() http.Handler {
+	mux := http.NewServeMux()
+	api.New(mux, api.Deps{DB: a.DB, Tenants: a.Tenants, Ingest: a.Ingest, Outbox: a.Outbox, Log: a.Log, Ingested: a.Metrics.Ingested}, a.Cfg.Version)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", a.ready)
+	mux.Handle("GET /metrics", a.Metrics.Handler())
+	a.mountConsole(mux)
+	return a.Metrics.Middleware(mux, a.Log, mux)
+}
+
+// ready reports whether this instance can serve: the database answers and
+// its schema is the one this binary expects.
+func (a *App) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	checks := map[string]string{}
+	status := http.StatusOK
+	if err := a.DB.R.PingContext(ctx); err != nil {
+		checks["database"], status = "unreachable", http.StatusServiceUnavailable
+	} else {
+		checks["database"] = "ok"
+	}
+	cur, latest, err := a.DB.MigrationStatus(ctx)
+	switch {
+	case err != nil:
+		checks["migrations"], status = "unknown", http.StatusServiceUnavailable
+	case cur != latest:
+		checks["migrations"], status = fmt.Sprintf("at %d, want %d", cur, latest), http.StatusServiceUnavailable
+	default:
+		checks["migrations"] = "current"
+	}
+	writeJSON(w, status, map[string]any{"status": map[bool]string{true: "ready", false: "not ready"}[status == http.StatusOK], "checks": checks})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// Serve runs the HTTP server on ln and the job workers until ctx is done,
+// then shuts down gracefully: it stops accepting, lets in-flight requests
+// and jobs finish (up to 15 seconds), and returns.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	if a.Cfg.Workers > 0 {
+		if err := a.Jobs.Start(ctx); err != nil {
+			return fmt.Errorf("start workers: %w", err)
+		}
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if a.Cfg.Workers > 0 {
+		err = errors.Join(err, a.Jobs.Stop(sctx))
+	}
+	if e := <-errc; !errors.Is(e, http.ErrServerClosed) {
+		err = errors.Join(err, e)
+	}
+	return err
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }

@@ -1,0 +1,153 @@
+// Package bench measures Vigil end to end over real HTTP on a loopback
+// port, always beside a baseline measured in the same run (a handler that
+// decodes the same request and does nothing), because the machines Vigil is
+// measured on are shared and noisy: ratios travel, absolute numbers don't.
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Result is one measured series.
+type Result struct {
+	Name       string        `json:"name"`
+	Requests   int           `json:"requests"`
+	Items      int           `json:"items"`
+	Elapsed    time.Duration `json:"elapsed_ns"`
+	ItemsPerS  float64       `json:"items_per_second"`
+	P50        time.Duration `json:"p50_ns"`
+	P99        time.Duration `json:"p99_ns"`
+	Errors     int           `json:"errors"`
+	FirstError string        `json:"first_error,omitempty"`
+}
+
+// Load sends bodies to url from clients concurrent clients and measures
+// throughput (items per second, itemsPerBody items in each body) and latency
+// percentiles. progress, if not nil, is called after each request.
+func Load(ctx context.Context, name, url, apiKey string, bodies [][]byte, itemsPerBody, clients int, progress func()) Result {
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}, Timeout: time.Minute}
+	lat := make([]time.Duration, len(bodies))
+	var next atomic.Int64
+	var errs atomic.Int64
+	var firstErr sync.Once
+	res := Result{Name: name, Requests: len(bodies), Items: len(bodies) * itemsPerBody}
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(bodies) || ctx.Err() != nil {
+					return
+				}
+				t := time.Now()
+				err := post(ctx, client, url, apiKey, bodies[i])
+				lat[i] = time.Since(t)
+				if err != nil {
+					errs.Add(1)
+					firstErr.Do(func() { res.FirstError = err.Error() })
+				}
+				if progress != nil {
+					progress()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	res.Elapsed = time.Since(start)
+	res.Errors = int(errs.Load())
+	res.ItemsPerS = float64(res.Items) / res.Elapsed.Seconds()
+	slices.Sort(lat)
+	res.P50, res.P99 = percentile(lat, 0.50), percentile(lat, 0.99)
+	return res
+}
+
+func post(ctx context.Context, c *http.Client, url, apiKey string, body []byte) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+apiKey)
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("%s: %s", resp.Status, b)
+	}
+	return nil
+}
+
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	return sorted[min(len(sorted)-1, int(float64(len(sorted))*p))]
+}
+
+// NoOp is the baseline handler: it reads and decodes the request body as
+// JSON and answers a small JSON document, doing no work of its own.
+func NoOp() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var v map[string]any
+		if err := json.NewDecoder(r.Body).Decode(&v); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"ok":true}`)
+	})
+}
+
+// Table formats results with each one's throughput as a ratio of the
+// baseline's.
+func Table(baseline Result, rs ...Result) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-28s %10s %12s %10s %10s %8s %7s\n", "benchmark", "requests", "items/s", "p50", "p99", "ratio", "errors")
+	for _, r := range append([]Result{baseline}, rs...) {
+		fmt.Fprintf(&b, "%-28s %10d %12.0f %10s %10s %7.1f%% %7d\n", r.Name, r.Requests, r.ItemsPerS,
+			r.P50.Round(10*time.Microsecond), r.P99.Round(10*time.Microsecond), 100*r.ItemsPerS/baseline.ItemsPerS, r.Errors)
+	}
+	return b.String()
+}
+
+// Progress draws a progress bar on w for total steps.
+type Progress struct {
+	w     io.Writer
+	total int64
+	done  atomic.Int64
+	label string
+}
+
+// NewProgress returns a progress bar.
+func NewProgress(w io.Writer, label string, total int) *Progress {
+	return &Progress{w: w, total: int64(total), label: label}
+}
+
+// Step advances the bar, redrawing it every 1%.
+func (p *Progress) Step() {
+	n := p.done.Add(1)
+	if p.total == 0 || (n*100/p.total) == ((n-1)*100/p.total) && n != p.total {
+		return
+	}
+	pct := n * 100 / p.total
+	fmt.Fprintf(p.w, "\r%-28s [%-40s] %3d%%", p.label, strings.Repeat("#", int(pct*40/100)), pct)
+	if n == p.total {
+		fmt.Fprintln(p.w)
+	}
+}

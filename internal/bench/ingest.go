@@ -1,0 +1,43 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// IngestBodies builds count events as /v1/events batches of batch events:
+// a realistic mix of account, listing and message events with unique ids.
+func IngestBodies(run string, count, batch int, now time.Time) [][]byte {
+	var bodies [][]byte
+	for start := 0; start < count; start += batch {
+		var evs []map[string]any
+		for i := start; i < min(start+batch, count); i++ {
+			evs = append(evs, benchEvent(run, i, now))
+		}
+		b, _ := json.Marshal(map[string]any{"events": evs})
+		bodies = append(bodies, b)
+	}
+	return bodies
+}
+
+func benchEvent(run string, i int, now time.Time) map[string]any {
+	acc := fmt.Sprintf("acc-%d", i/3)
+	ev := map[string]any{"id": fmt.Sprintf("%s-%d", run, i), "occurred_at": now.Add(time.Duration(i) * time.Millisecond).Format(time.RFC3339Nano)}
+	switch i % 3 {
+	case 0:
+		ev["type"] = "account.upserted"
+		ev["data"] = map[string]any{"account_id": acc, "kind": "private", "email": acc + "@example.com",
+			"phone": fmt.Sprintf("+4915100%06d", i), "country": "DE", "ip": fmt.Sprintf("203.0.113.%d", i%250), "device_id": fmt.Sprintf("dev-%d", i%5000)}
+	case 1:
+		ev["type"] = "listing.upserted"
+		ev["data"] = map[string]any{"listing_id": fmt.Sprintf("lst-%d", i), "account_id": acc, "title": "Trekking bike 28 inch, good condition",
+			"description": "Well kept, new tyres last spring, pick-up in Berlin or shipping at the buyer's cost.",
+			"price": map[string]any{"amount": 25000 + i%1000, "currency": "EUR"}, "category": "bikes"}
+	default:
+		ev["type"] = "message.sent"
+		ev["data"] = map[string]any{"message_id": fmt.Sprintf("msg-%d", i), "conversation_id": fmt.Sprintf("conv-%d", i/10),
+			"sender_id": acc, "recipient_id": fmt.Sprintf("acc-%d", i/3+1), "text": "Hello, is the bike still available? Could I see it on Saturday?"}
+	}
+	return ev
+}
