@@ -33,7 +33,7 @@ func benchEvent(run string, i int, now time.Time) map[string]any {
 		ev["type"] = "listing.upserted"
 		ev["data"] = map[string]any{"listing_id": fmt.Sprintf("lst-%d", i), "account_id": acc, "title": "Trekking bike 28 inch, good condition",
 			"description": "Well kept, new tyres last spring, pick-up in Berlin or shipping at the buyer's cost.",
-			"price": map[string]any{"amount": 25000 + i%1000, "currency": "EUR"}, "category": "bikes"}
+			"price":       map[string]any{"amount": 25000 + i%1000, "currency": "EUR"}, "category": "bikes"}
 	default:
 		ev["type"] = "message.sent"
 		ev["data"] = map[string]any{"message_id": fmt.Sprintf("msg-%d", i), "conversation_id": fmt.Sprintf("conv-%d", i/10),
