@@ -1,0 +1,296 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+
+	"github.com/vigil-ts/vigil/internal/app"
+	"github.com/vigil-ts/vigil/internal/audit"
+	"github.com/vigil-ts/vigil/internal/obs"
+	"github.com/vigil-ts/vigil/internal/user"
+)
+
+// version is the release; set with -ldflags "-X main.version=…".
+var version = "0.1.0-dev"
+
+const usage = `Vigil — trust & safety engine for online marketplaces.
+
+Usage:
+  vigil serve [--addr HOST:PORT] [--db PATH|URL] [--demo] [--workers N]
+              [--allow-private-webhooks] [--secure-cookies]
+  vigil migrate [--db …]
+  vigil marketplace create NAME [--db …]       prints {"id","api_key"}
+  vigil user create --username U --role ROLE [--marketplace ID] [--db …]
+                                               reads the password from stdin
+  vigil audit verify [--db …]                  exits non-zero on a broken chain
+  vigil demo [--db …]                          loads the demo marketplace
+  vigil bench ingest [--db …] [--events N] [--batch N] [--clients N]
+  vigil version
+
+--db defaults to $VIGIL_DB, else ./vigil.db (SQLite). Roles: agent,
+senior_moderator, appeals_reviewer, admin.
+`
+
+// usageError is a mistake in the command line (exit code 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func exitCode(err error) int {
+	var u usageError
+	if errors.As(err, &u) {
+		return 2
+	}
+	return 1
+}
+
+// env is what every command gets from the process.
+type env struct {
+	getenv         func(string) string
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// run is the whole program; main only supplies the process's context, args
+// and streams, so tests can run any command in-process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return usageError{"no command given"}
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return e.serve(ctx, rest)
+	case "migrate":
+		return e.migrate(ctx, rest)
+	case "marketplace":
+		return e.sub(ctx, "marketplace", rest, map[string]func(context.Context, []string) error{"create": e.marketplaceCreate})
+	case "user":
+		return e.sub(ctx, "user", rest, map[string]func(context.Context, []string) error{"create": e.userCreate})
+	case "audit":
+		return e.sub(ctx, "audit", rest, map[string]func(context.Context, []string) error{"verify": e.auditVerify})
+	case "demo":
+		return e.demo(ctx, rest)
+	case "bench":
+		return e.sub(ctx, "bench", rest, map[string]func(context.Context, []string) error{"ingest": e.benchIngest})
+	case "version", "--version":
+		fmt.Fprintln(stdout, "vigil", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return usageError{fmt.Sprintf("unknown command %q", cmd)}
+}
+
+func (e env) sub(ctx context.Context, name string, args []string, cmds map[string]func(context.Context, []string) error) error {
+	if len(args) > 0 {
+		if fn, ok := cmds[args[0]]; ok {
+			return fn(ctx, args[1:])
+		}
+	}
+	var names []string
+	for k := range cmds {
+		names = append(names, k)
+	}
+	return usageError{fmt.Sprintf("usage: vigil %s %s …", name, strings.Join(names, "|"))}
+}
+
+// flags starts a command's flag set with the shared --db flag.
+func (e env) flags(name string) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet("vigil "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	def := e.getenv("VIGIL_DB")
+	if def == "" {
+		def = "vigil.db"
+	}
+	db := fs.String("db", def, "SQLite file path or postgres:// URL (env VIGIL_DB)")
+	return fs, db
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	return nil
+}
+
+func (e env) logger() *slog.Logger {
+	level := slog.LevelInfo
+	if e.getenv("VIGIL_LOG_LEVEL") == "debug" {
+		level = slog.LevelDebug
+	}
+	return obs.NewLogger(e.stderr, level)
+}
+
+// open opens the app for a one-off command: no workers, quiet logs.
+func (e env) open(ctx context.Context, db string) (*app.App, error) {
+	return app.Open(ctx, app.Config{DB: db, Version: version}, obs.NewLogger(e.stderr, slog.LevelWarn))
+}
+
+// cliActor is who the audit log names for changes made with the CLI.
+func cliActor() audit.Actor { return audit.Actor{Type: audit.ActorSystem, ID: "cli"} }
+
+func (e env) serve(ctx context.Context, args []string) error {
+	fs, db := e.flags("serve")
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	demo := fs.Bool("demo", false, "load the demo marketplace before serving")
+	workers := fs.Int("workers", 4, "concurrent background jobs (0: this process runs none)")
+	private := fs.Bool("allow-private-webhooks", e.getenv("VIGIL_ALLOW_PRIVATE_WEBHOOKS") == "1", "allow webhook targets on private or loopback addresses")
+	secure := fs.Bool("secure-cookies", false, "mark console cookies Secure (when served over HTTPS)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log := e.logger()
+	a, err := app.Open(ctx, app.Config{DB: *db, Workers: *workers, AllowPrivateWebhooks: *private, SecureCookies: *secure, Version: version}, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	base := "http://" + ln.Addr().String()
+	if *demo {
+		if err := e.loadDemo(ctx, a, base); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "db", a.DB.Dialect, "console", base+"/console/")
+	fmt.Fprintf(e.stdout, "Vigil %s listening on %s (console: %s/console/)\n", version, base, base)
+	return a.Serve(ctx, ln)
+}
+
+func (e env) migrate(ctx context.Context, args []string) error {
+	fs, db := e.flags("migrate")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	a, err := e.open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	cur, _, err := a.DB.MigrationStatus(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "schema at version %d\n", cur)
+	return nil
+}
+
+func (e env) marketplaceCreate(ctx context.Context, args []string) error {
+	fs, db := e.flags("marketplace create")
+	if err := parse(fs, reorder(args)); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError{"usage: vigil marketplace create NAME [--db …]"}
+	}
+	a, err := e.open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	c, err := a.Tenants.CreateMarketplace(ctx, cliActor(), fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(e.stdout).Encode(map[string]string{"id": c.Marketplace.ID, "name": c.Marketplace.Name, "api_key": c.Secret})
+}
+
+// reorder moves flags before positional arguments, so that
+// "create NAME --db x" parses like "create --db x NAME".
+func reorder(args []string) []string {
+	var flags, pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if strings.HasPrefix(a, "-") {
+			flags = append(flags, a)
+			if !strings.Contains(a, "=") && i+1 < len(args) {
+				flags = append(flags, args[i+1])
+				i++
+			}
+			continue
+		}
+		pos = append(pos, a)
+	}
+	return append(flags, pos...)
+}
+
+func (e env) userCreate(ctx context.Context, args []string) error {
+	fs, db := e.flags("user create")
+	username := fs.String("username", "", "login name")
+	role := fs.String("role", "", "agent, senior_moderator, appeals_reviewer or admin")
+	mp := fs.String("marketplace", "", "marketplace id (empty: operator user for every marketplace)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *username == "" || *role == "" {
+		return usageError{"usage: vigil user create --username U --role ROLE [--marketplace ID] (password on stdin)"}
+	}
+	r, err := user.ParseRole(*role)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	password, err := bufio.NewReader(e.stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	password = strings.TrimRight(password, "\r\n")
+	a, err := e.open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	u, err := a.Users.Create(ctx, cliActor(), *username, password, r, *mp)
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(e.stdout).Encode(map[string]string{"id": u.ID, "username": u.Username, "role": u.Role})
+}
+
+func (e env) auditVerify(ctx context.Context, args []string) error {
+	fs, db := e.flags("audit verify")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	a, err := e.open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	chains, err := a.DB.AuditChains(ctx)
+	if err != nil {
+		return err
+	}
+	var total int64
+	for _, c := range chains {
+		n, err := a.DB.VerifyAuditChain(ctx, c)
+		name := c
+		if name == audit.SystemChain {
+			name = "(system)"
+		}
+		if err != nil {
+			fmt.Fprintf(e.stdout, "chain %s: BROKEN after %d good entries: %v\n", name, n, err)
+			return err
+		}
+		fmt.Fprintf(e.stdout, "chain %s: %d entries verified\n", name, n)
+		total += n
+	}
+	fmt.Fprintf(e.stdout, "audit log intact: %d chains, %d entries\n", len(chains), total)
+	return nil
+}

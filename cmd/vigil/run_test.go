@@ -1,0 +1,130 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vigil-ts/vigil/internal/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+// vigil runs a command in-process and returns stdout, stderr and the error.
+func vigil(t *testing.T, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(context.Background(), args, func(string) string { return "" }, strings.NewReader(stdin), &out, &errb)
+	return out.String(), errb.String(), err
+}
+
+func TestMarketplaceAndUserCreate(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "v.db")
+	out, _, err := vigil(t, "", "marketplace", "create", "Acme Cars", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mp struct {
+		ID     string `json:"id"`
+		APIKey string `json:"api_key"`
+	}
+	if err := json.Unmarshal([]byte(out), &mp); err != nil || mp.ID == "" || !strings.HasPrefix(mp.APIKey, "vgl_") {
+		t.Fatalf("marketplace create printed %q (%v)", out, err)
+	}
+	if _, _, err := vigil(t, "correct horse battery\n", "user", "create", "--db", db, "--username", "ana", "--role", "admin"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := vigil(t, "short\n", "user", "create", "--db", db, "--username", "bo", "--role", "agent"); err == nil || !strings.Contains(err.Error(), "at least") {
+		t.Fatalf("short password accepted: %v", err)
+	}
+	_, _, err = vigil(t, "correct horse battery\n", "user", "create", "--db", db, "--username", "cy", "--role", "overlord")
+	if exitCode(err) != 2 {
+		t.Fatalf("unknown role: exit %d (%v)", exitCode(err), err)
+	}
+	if _, _, err := vigil(t, "", "frobnicate"); exitCode(err) != 2 {
+		t.Fatalf("unknown command: %v", err)
+	}
+}
+
+func TestAuditVerifyDetectsTampering(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v.db")
+	for _, name := range []string{"One", "Two"} {
+		if _, _, err := vigil(t, "", "marketplace", "create", name, "--db", path); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, _, err := vigil(t, "", "audit", "verify", "--db", path)
+	if err != nil || !strings.Contains(out, "audit log intact") {
+		t.Fatalf("verify on an intact log: %v\n%s", err, out)
+	}
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`UPDATE audit_log SET detail = '{"name":"Evil"}' WHERE chain = '' AND seq = 2`); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err = vigil(t, "", "audit", "verify", "--db", path)
+	if err == nil || !strings.Contains(out, "broken at entry 2") {
+		t.Fatalf("tampered entry not reported: %v\n%s", err, out)
+	}
+}
+
+// TestServeDemo starts the server with demo data on a free port, uses the
+// printed key, and shuts it down by cancelling its context (what SIGTERM does).
+func TestServeDemo(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "v.db")},
+			func(string) string { return "" }, strings.NewReader(""), pw, io.Discard)
+		pw.Close()
+	}()
+	var key, base string
+	sc := bufio.NewScanner(pr)
+	keyRe, urlRe := regexp.MustCompile(`API key:\s+(vgl_\w+)`), regexp.MustCompile(`listening on (http://\S+)`)
+	for base == "" && sc.Scan() {
+		if m := keyRe.FindStringSubmatch(sc.Text()); m != nil {
+			key = m[1]
+		}
+		if m := urlRe.FindStringSubmatch(sc.Text()); m != nil {
+			base = m[1]
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	if key == "" || base == "" {
+		t.Fatalf("serve --demo did not print a key and address (key %q, base %q)", key, base)
+	}
+	req, _ := http.NewRequest("GET", base+"/v1/marketplace", nil)
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mp map[string]any
+	json.NewDecoder(resp.Body).Decode(&mp)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || mp["name"] != "Kleinmarkt Demo" {
+		t.Fatalf("demo marketplace: %d %v", resp.StatusCode, mp)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("graceful shutdown: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not stop after its context was cancelled")
+	}
+}

@@ -1,0 +1,219 @@
+// Package console is Vigil's moderator console: server-rendered HTML pages
+// (html/template, progressively enhanced with a vendored copy of htmx) under
+// /console/, behind a session login, with CSRF protection on every form,
+// role checks and per-marketplace scoping.
+//
+// The package owns only presentation: every change goes through the domain
+// services (user, tenant, outbox), which validate it and write its audit
+// entry in the same transaction.
+//
+// Adding a page takes one handler and one template file: write
+// templates/pages/NAME.html defining the blocks "title" and "content",
+// register the handler in routes with c.page (choosing who may see it), and
+// call c.render(w, r, status, "NAME", data) from it. The layout (header,
+// marketplace switcher, navigation, CSRF token, footer) is filled in by
+// render.
+package console
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/vigil-ts/vigil/internal/outbox"
+	"github.com/vigil-ts/vigil/internal/store"
+	"github.com/vigil-ts/vigil/internal/tenant"
+	"github.com/vigil-ts/vigil/internal/user"
+)
+
+// embedded holds the templates and static assets. go:embed requires a
+// package-level variable; it is read only by New, which keeps everything it
+// derives (parsed templates, asset hashes) in the server it returns.
+//
+//go:embed templates static
+var embedded embed.FS
+
+// Deps is what the console needs from the rest of Vigil.
+type Deps struct {
+	DB      *store.DB
+	Users   *user.Service
+	Tenants *tenant.Service
+	// Outbox manages webhook subscriptions. It may be nil: the webhooks
+	// page then lists subscriptions read-only, without create, test, retry
+	// or disable buttons. The test and retry buttons also need its Queue.
+	Outbox *outbox.Service
+	Log    *slog.Logger
+	// Now is the clock, for times shown relative to now; nil means the
+	// system clock.
+	Now func() time.Time
+	// SecureCookies sets the Secure attribute and the __Host- prefix on the
+	// session cookie, for deployments behind HTTPS.
+	SecureCookies bool
+	// Version is shown in the footer.
+	Version string
+}
+
+// server is the console: its dependencies and everything New derives from
+// the embedded files once, so requests never parse templates.
+type server struct {
+	d Deps
+	// pages holds, per page name, the layout joined with that page's
+	// blocks.
+	pages  map[string]*template.Template
+	assets *assets
+	mux    *http.ServeMux
+}
+
+// New returns the console's handler for everything under /console/. The
+// caller mounts it with mux.Handle("/console/", h). It panics if the
+// embedded templates do not parse, which is a build defect that any test
+// catches.
+func New(d Deps) http.Handler {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Now == nil {
+		d.Now = func() time.Time { return time.Now().UTC() }
+	}
+	c := &server{d: d, mux: http.NewServeMux()}
+	var err error
+	if c.assets, err = loadAssets(embedded, "static"); err != nil {
+		panic("console: " + err.Error())
+	}
+	if c.pages, err = parsePages(embedded, c.funcs()); err != nil {
+		panic("console: " + err.Error())
+	}
+	c.routes()
+
+	// Cross-origin form posts are refused from the browser's own signals
+	// (Sec-Fetch-Site, Origin) before any handler runs; the per-session
+	// token checked in c.page is the second, independent layer, and the
+	// only one older browsers honour.
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c.errorPage(w, r, http.StatusForbidden, "Request refused",
+			"This form was sent from another site, so it was refused. Open the console directly and try again.")
+	}))
+	return securityHeaders(cop.Handler(c.mux))
+}
+
+// access says who may open a page.
+type access int
+
+const (
+	anyone        access = iota // any logged-in user
+	admins                      // users with the admin role
+	operatorAdmin               // admins not tied to one marketplace
+)
+
+func (c *server) routes() {
+	m := c.mux
+	m.Handle("GET /console/static/{name}", c.assets)
+	m.HandleFunc("GET /console/login", c.loginForm)
+	m.HandleFunc("POST /console/login", c.login)
+	m.Handle("POST /console/logout", c.page(anyone, c.logout))
+
+	m.Handle("GET /console/{$}", c.page(anyone, c.dashboard))
+	m.Handle("GET /console/audit", c.page(anyone, c.auditLog))
+
+	m.Handle("GET /console/admin/marketplaces", c.page(operatorAdmin, c.marketplaces))
+	m.Handle("POST /console/admin/marketplaces", c.page(operatorAdmin, c.createMarketplace))
+
+	m.Handle("GET /console/admin/keys", c.page(admins, c.keys))
+	m.Handle("POST /console/admin/keys", c.page(admins, c.createKey))
+	m.Handle("POST /console/admin/keys/{id}/revoke", c.page(admins, c.revokeKey))
+
+	m.Handle("GET /console/admin/webhooks", c.page(admins, c.webhooks))
+	m.Handle("POST /console/admin/webhooks", c.page(admins, c.subscribe))
+	m.Handle("POST /console/admin/webhooks/{id}/test", c.page(admins, c.webhookAction(c.sendTest, "webhook-test", true)))
+	m.Handle("POST /console/admin/webhooks/{id}/disable", c.page(admins, c.webhookAction(c.disableSubscription, "webhook-disabled", false)))
+	m.Handle("POST /console/admin/webhooks/deliveries/{id}/retry", c.page(admins, c.webhookAction(c.retryDelivery, "delivery-retried", true)))
+
+	m.Handle("GET /console/admin/users", c.page(admins, c.users))
+	m.Handle("POST /console/admin/users", c.page(admins, c.createUser))
+
+	m.Handle("/console/", c.page(anyone, func(http.ResponseWriter, *http.Request, *viewer) error {
+		return store.ErrNotFound
+	}))
+}
+
+// handlerFunc is a console page handler. It runs for a logged-in user
+// allowed to see the page, with the current marketplace resolved; an error
+// it returns is shown as a 404 (store.ErrNotFound) or a generic 500 page.
+type handlerFunc func(w http.ResponseWriter, r *http.Request, v *viewer) error
+
+// page wraps h with the checks every console page needs, in order: a
+// session, a readable form and its CSRF token on POST, the role, and the
+// marketplace. The viewer goes into the request's context for render.
+func (c *server) page(who access, h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v, err := c.authenticate(r)
+		if errors.Is(err, user.ErrNoSession) {
+			c.needLogin(w, r)
+			return
+		}
+		if err != nil {
+			c.fail(w, r, err)
+			return
+		}
+		r = r.WithContext(context.WithValue(r.Context(), viewerKey{}, v))
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			if err := r.ParseForm(); err != nil {
+				c.errorPage(w, r, http.StatusBadRequest, "Bad request", "That form could not be read; nothing was changed.")
+				return
+			}
+			if !v.validCSRF(r) {
+				c.errorPage(w, r, http.StatusForbidden, "Request refused",
+					"This form has expired or did not come from the console. Reload the page and try again.")
+				return
+			}
+		}
+		if !v.may(who) {
+			c.errorPage(w, r, http.StatusForbidden, "Not allowed",
+				"Your role does not give access to this page. Ask an administrator if you need it.")
+			return
+		}
+		if err := c.resolveMarketplace(w, r, v); err != nil {
+			c.fail(w, r, err)
+			return
+		}
+		if err := h(w, r, v); err != nil {
+			c.fail(w, r, err)
+		}
+	})
+}
+
+// maxFormBytes bounds request bodies; console forms are small.
+const maxFormBytes = 64 << 10
+
+// fail shows err as a page: not found, or a generic error whose details go
+// only to the log, since Go error strings may name internals.
+func (c *server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, store.ErrNotFound) {
+		c.errorPage(w, r, http.StatusNotFound, "Not found",
+			"There is nothing here, or it belongs to a marketplace you cannot see.")
+		return
+	}
+	c.d.Log.ErrorContext(r.Context(), "console request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	c.errorPage(w, r, http.StatusInternalServerError, "Something went wrong", "Something went wrong; nothing was changed.")
+}
+
+// securityHeaders adds the headers every console response carries. The
+// content security policy allows only our own scripts and styles, so an
+// injection that slipped past template escaping still could not run.
+func securityHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+			"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Referrer-Policy", "same-origin")
+		h.ServeHTTP(w, r)
+	})
+}

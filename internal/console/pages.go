@@ -1,0 +1,183 @@
+package console
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"github.com/vigil-ts/vigil/internal/audit"
+	"github.com/vigil-ts/vigil/internal/store"
+)
+
+// welcomeData tells the welcome page whom it speaks to.
+type welcomeData struct {
+	Admin bool
+}
+
+// noMarketplace answers a page that works in a marketplace when none
+// exists yet (a fresh install), explaining how to create one.
+func (c *server) noMarketplace(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	return c.render(w, r, http.StatusOK, "welcome", welcomeData{Admin: v.admin() && v.operator()})
+}
+
+// auditRow is an audit entry with its actor named for people.
+type auditRow struct {
+	audit.Entry
+	Actor string
+}
+
+// auditRows names each entry's actor for people: users by username, API
+// keys by name (looked up in chain's marketplace), the system by job.
+func (c *server) auditRows(ctx context.Context, chain string, entries []audit.Entry) ([]auditRow, error) {
+	if len(entries) == 0 {
+		return nil, nil
+	}
+	users, err := c.d.DB.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(users))
+	for _, u := range users {
+		names[audit.ActorUser+" "+u.ID] = u.Username
+	}
+	if chain != audit.SystemChain {
+		keys, err := c.d.DB.APIKeys(ctx, chain)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range keys {
+			names[audit.ActorAPIKey+" "+k.ID] = "API key “" + k.Name + "”"
+		}
+	}
+	rows := make([]auditRow, len(entries))
+	for i, e := range entries {
+		actor, ok := names[e.ActorType+" "+e.ActorID]
+		switch {
+		case ok:
+		case e.ActorType == audit.ActorSystem:
+			actor = "System (" + e.ActorID + ")"
+		default:
+			actor = e.ActorType + " " + e.ActorID
+		}
+		rows[i] = auditRow{Entry: e, Actor: actor}
+	}
+	return rows, nil
+}
+
+// dashboardData is the dashboard's content.
+type dashboardData struct {
+	Counts store.Counts
+	Events []store.StoredEvent
+	Audit  []auditRow
+}
+
+// recent is how many events and audit entries the dashboard shows.
+const recent = 10
+
+func (c *server) dashboard(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	if v.mp == nil {
+		return c.noMarketplace(w, r, v)
+	}
+	ctx := r.Context()
+	var d dashboardData
+	var err error
+	if d.Counts, err = c.d.DB.Counts(ctx, v.mp.ID); err != nil {
+		return err
+	}
+	if d.Events, err = c.d.DB.Events(ctx, store.EventsQuery{MarketplaceID: v.mp.ID, Limit: recent}); err != nil {
+		return err
+	}
+	entries, err := c.d.DB.AuditEntries(ctx, store.AuditQuery{Chain: v.mp.ID, Newest: true, Limit: recent})
+	if err != nil {
+		return err
+	}
+	if d.Audit, err = c.auditRows(ctx, v.mp.ID, entries); err != nil {
+		return err
+	}
+	return c.render(w, r, http.StatusOK, "dashboard", d)
+}
+
+// auditPageSize is how many entries one page of the audit log shows.
+const auditPageSize = 50
+
+// auditData is one page of a chain, newest first.
+type auditData struct {
+	// System is set when showing the operators' chain rather than the
+	// marketplace's.
+	System  bool
+	CanView bool // whether the viewer may switch to the operators' chain
+	Rows    []auditRow
+	// Newer and Older link to the neighbouring pages; empty at the ends.
+	Newer, Older string
+}
+
+// auditLog shows a chain newest first, a page at a time. A page ends
+// before an entry (?before=SEQ). store.AuditQuery can only select entries
+// after a sequence number, but a chain's numbers run 1, 2, 3… without gaps
+// (its verification depends on it), so the page before SEQ is exactly the
+// entries after SEQ-1-pageSize.
+func (c *server) auditLog(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	ctx := r.Context()
+	q := r.URL.Query()
+	d := auditData{System: q.Get("chain") == "system", CanView: v.operator()}
+	if d.System && !v.operator() {
+		return store.ErrNotFound
+	}
+	if !d.System && v.mp == nil {
+		return c.noMarketplace(w, r, v)
+	}
+	chain := audit.SystemChain
+	if !d.System {
+		chain = v.mp.ID
+	}
+	before, _ := strconv.ParseInt(q.Get("before"), 10, 64)
+	var entries []audit.Entry
+	var err error
+	switch {
+	case before <= 0:
+		entries, err = c.d.DB.AuditEntries(ctx, store.AuditQuery{Chain: chain, Newest: true, Limit: auditPageSize})
+	case before > 1:
+		after := max(0, before-1-auditPageSize)
+		// Limit is never 0 here, which the store would read as "no limit".
+		entries, err = c.d.DB.AuditEntries(ctx, store.AuditQuery{Chain: chain, AfterSeq: after, Limit: int(before - 1 - after)})
+		slices.Reverse(entries)
+	}
+	if err != nil {
+		return err
+	}
+	head, _, err := c.d.DB.AuditHead(ctx, chain)
+	if err != nil {
+		return err
+	}
+	if d.Rows, err = c.auditRows(ctx, chain, entries); err != nil {
+		return err
+	}
+	if n := len(entries); n > 0 {
+		page := func(before int64) string {
+			p := url.Values{}
+			if d.System {
+				p.Set("chain", "system")
+			}
+			if before > 0 {
+				p.Set("before", strconv.FormatInt(before, 10))
+			}
+			if len(p) == 0 {
+				return consolePath + "audit"
+			}
+			return consolePath + "audit?" + p.Encode()
+		}
+		if oldest := entries[n-1].Seq; oldest > 1 {
+			d.Older = page(oldest)
+		}
+		if newest := entries[0].Seq; newest < head {
+			next := newest + 1 + auditPageSize
+			if next > head {
+				next = 0 // the newest page
+			}
+			d.Newer = page(next)
+		}
+	}
+	return c.render(w, r, http.StatusOK, "audit", d)
+}

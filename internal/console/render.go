@@ -1,0 +1,243 @@
+package console
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vigil-ts/vigil/internal/store"
+	"github.com/vigil-ts/vigil/internal/user"
+)
+
+// parsePages parses the layout and shared partials once, then each file in
+// templates/pages into its own copy, so that every page can define the same
+// block names ("title", "content") without clashing.
+func parsePages(fsys fs.FS, funcs template.FuncMap) (map[string]*template.Template, error) {
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/partials.html")
+	if err != nil {
+		return nil, err
+	}
+	files, err := fs.Glob(fsys, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := make(map[string]*template.Template, len(files))
+	for _, f := range files {
+		t, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := t.ParseFS(fsys, f); err != nil {
+			return nil, err
+		}
+		pages[strings.TrimSuffix(path.Base(f), ".html")] = t
+	}
+	return pages, nil
+}
+
+// funcs are the helpers templates may call.
+func (c *server) funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset": func(name string) (string, error) { return c.assets.url(name) },
+		// when shows a time for people (the footer says times are UTC);
+		// iso is for <time datetime>.
+		"when": func(t time.Time) string {
+			if t.IsZero() {
+				return "—"
+			}
+			return t.UTC().Format("2006-01-02 15:04:05")
+		},
+		"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"ago":       func(t time.Time) string { return ago(c.d.Now().Sub(t)) },
+		"roleLabel": roleLabel,
+		"join":      strings.Join,
+		"count":     count,
+	}
+}
+
+// ago says how long ago something happened, roughly, as people say it.
+func ago(d time.Duration) string {
+	switch {
+	case d < time.Minute: // including a little clock skew
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min ago", d/time.Minute)
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d h ago", d/time.Hour)
+	}
+	return fmt.Sprintf("%d days ago", d/(24*time.Hour))
+}
+
+// count writes n with thousands separators, as people read totals.
+func count(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// roleLabel names a role for people.
+func roleLabel(role string) string {
+	switch user.Role(role) {
+	case user.Agent:
+		return "Agent"
+	case user.SeniorModerator:
+		return "Senior moderator"
+	case user.AppealsReviewer:
+		return "Appeals reviewer"
+	case user.Admin:
+		return "Admin"
+	}
+	return role
+}
+
+// layout is what the base template needs besides the page's own Data.
+type layout struct {
+	User *store.User
+	// Marketplace is the current one; nil before any exists.
+	Marketplace *store.Marketplace
+	// Marketplaces feeds an operator's switcher; SwitchPath is the page
+	// the switcher reloads in the chosen marketplace.
+	Marketplaces []store.Marketplace
+	SwitchPath   string
+	CSRF         string
+	// HXHeaders makes htmx send the CSRF token with every request.
+	HXHeaders string
+	Nav       []navLink
+	Notice    string
+	Version   string
+	Data      any
+}
+
+// navLink is one entry of the left navigation.
+type navLink struct {
+	Label, Href string
+	Active      bool
+}
+
+// nav lists the pages v may open, marking the one at path.
+func nav(v *viewer, path string) []navLink {
+	links := []navLink{{Label: "Dashboard", Href: consolePath}, {Label: "Audit log", Href: consolePath + "audit"}}
+	if v.admin() {
+		if v.operator() {
+			links = append(links, navLink{Label: "Marketplaces", Href: consolePath + "admin/marketplaces"})
+		}
+		links = append(links,
+			navLink{Label: "API keys", Href: consolePath + "admin/keys"},
+			navLink{Label: "Webhooks", Href: consolePath + "admin/webhooks"},
+			navLink{Label: "Users", Href: consolePath + "admin/users"})
+	}
+	for i := range links {
+		if links[i].Href == consolePath {
+			links[i].Active = path == consolePath
+		} else {
+			links[i].Active = strings.HasPrefix(path, links[i].Href)
+		}
+	}
+	return links
+}
+
+// render writes page with the common layout filled in from the request's
+// viewer. It executes into a buffer first so that a template error yields
+// an error page, not half a page.
+func (c *server) render(w http.ResponseWriter, r *http.Request, status int, page string, data any) error {
+	t, ok := c.pages[page]
+	if !ok {
+		return fmt.Errorf("console: no template for page %q", page)
+	}
+	l := layout{Version: c.d.Version, Data: data, Notice: notice(r.URL.Query().Get("done"))}
+	if v := viewerFrom(r.Context()); v != nil {
+		l.User, l.Marketplace, l.CSRF, l.Nav = &v.user, v.mp, v.session.CSRFToken, nav(v, r.URL.Path)
+		if v.operator() {
+			l.Marketplaces = v.mps
+		}
+		hx, err := json.Marshal(map[string]string{"X-CSRF-Token": v.session.CSRFToken})
+		if err != nil {
+			return err
+		}
+		l.HXHeaders = string(hx)
+		l.SwitchPath = switchPath(r, l.Nav)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", l); err != nil {
+		return fmt.Errorf("render %s: %w", page, err)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	// Pages show tenant data to one user; no cache may keep them.
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	// A failed write means the client went away; there is no one to tell.
+	w.Write(buf.Bytes())
+	return nil
+}
+
+// switchPath is the page the marketplace switcher reloads: the current one,
+// or after a form post (whose path may not answer GET) the section it
+// belongs to.
+func switchPath(r *http.Request, links []navLink) string {
+	if r.Method == http.MethodGet {
+		return r.URL.Path
+	}
+	for _, l := range links {
+		if l.Active {
+			return l.Href
+		}
+	}
+	return consolePath
+}
+
+// renderOrFail is render for handlers that have no error to return.
+func (c *server) renderOrFail(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
+	if err := c.render(w, r, status, page, data); err != nil {
+		c.fail(w, r, err)
+	}
+}
+
+// errorData is the error page's content.
+type errorData struct {
+	Title, Message string
+}
+
+// errorPage shows a readable error. Should even that fail, a plain-text
+// answer with the same status still tells the user what happened.
+func (c *server) errorPage(w http.ResponseWriter, r *http.Request, status int, title, message string) {
+	if err := c.render(w, r, status, "error", errorData{Title: title, Message: message}); err != nil {
+		c.d.Log.ErrorContext(r.Context(), "console: rendering error page", "err", err)
+		http.Error(w, message, status)
+	}
+}
+
+// notice turns the code a form's redirect carries into its confirmation.
+// Codes, not messages, travel in the URL so that nobody can make the
+// console display text of their choosing.
+func notice(code string) string {
+	switch code {
+	case "key-revoked":
+		return "The key was revoked. Requests that use it are refused from now on."
+	case "webhook-test":
+		return "A test message was queued. Reload this page in a moment to see its delivery."
+	case "delivery-retried":
+		return "The delivery was queued to be sent again."
+	case "webhook-disabled":
+		return "The subscription was disabled. Nothing more will be sent to it."
+	}
+	return ""
+}
