@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 
 	"github.com/vigil-ts/vigil/internal/app"
@@ -12,17 +13,11 @@ import (
 const demoSeed = 2026
 
 func (e env) demo(ctx context.Context, args []string) error {
-	fs, db := e.flags("demo")
-	addr := fs.String("console", "http://127.0.0.1:8080", "where the console will be served, for the printed link")
-	if err := parse(fs, args); err != nil {
-		return err
+	var addr *string
+	define := func(fs *flag.FlagSet) {
+		addr = fs.String("console", "http://127.0.0.1:8080", "where the console will be served, for the printed link")
 	}
-	a, err := e.open(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	return e.loadDemo(ctx, a, *addr)
+	return e.command(ctx, "demo", args, define, func(a *app.App, _ *flag.FlagSet) error { return e.loadDemo(ctx, a, *addr) })
 }
 
 // loadDemo loads the demo marketplace and tells the user how to use it.

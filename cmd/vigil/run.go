@@ -174,42 +174,46 @@ func (e env) serve(ctx context.Context, args []string) error {
 	return a.Serve(ctx, ln)
 }
 
-func (e env) migrate(ctx context.Context, args []string) error {
-	fs, db := e.flags("migrate")
-	if err := parse(fs, args); err != nil {
-		return err
+// command runs a one-off command: it parses the shared --db flag plus those
+// define adds, opens the app on that database and runs body with it.
+func (e env) command(ctx context.Context, name string, args []string, define func(*flag.FlagSet), body func(*app.App, *flag.FlagSet) error) error {
+	fs, db := e.flags(name)
+	if define != nil {
+		define(fs)
 	}
-	a, err := e.open(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	cur, _, err := a.DB.MigrationStatus(ctx)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "schema at version %d\n", cur)
-	return nil
-}
-
-func (e env) marketplaceCreate(ctx context.Context, args []string) error {
-	fs, db := e.flags("marketplace create")
 	if err := parse(fs, reorder(args)); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return usageError{"usage: vigil marketplace create NAME [--db …]"}
-	}
 	a, err := e.open(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	c, err := a.Tenants.CreateMarketplace(ctx, cliActor(), fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	return json.NewEncoder(e.stdout).Encode(map[string]string{"id": c.Marketplace.ID, "name": c.Marketplace.Name, "api_key": c.Secret})
+	return body(a, fs)
+}
+
+func (e env) migrate(ctx context.Context, args []string) error {
+	return e.command(ctx, "migrate", args, nil, func(a *app.App, _ *flag.FlagSet) error {
+		cur, _, err := a.DB.MigrationStatus(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "schema at version %d\n", cur)
+		return nil
+	})
+}
+
+func (e env) marketplaceCreate(ctx context.Context, args []string) error {
+	return e.command(ctx, "marketplace create", args, nil, func(a *app.App, fs *flag.FlagSet) error {
+		if fs.NArg() != 1 {
+			return usageError{"usage: vigil marketplace create NAME [--db …]"}
+		}
+		c, err := a.Tenants.CreateMarketplace(ctx, cliActor(), fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		return json.NewEncoder(e.stdout).Encode(map[string]string{"id": c.Marketplace.ID, "name": c.Marketplace.Name, "api_key": c.Secret})
+	})
 }
 
 // reorder moves flags before positional arguments, so that
@@ -232,47 +236,38 @@ func reorder(args []string) []string {
 }
 
 func (e env) userCreate(ctx context.Context, args []string) error {
-	fs, db := e.flags("user create")
-	username := fs.String("username", "", "login name")
-	role := fs.String("role", "", "agent, senior_moderator, appeals_reviewer or admin")
-	mp := fs.String("marketplace", "", "marketplace id (empty: operator user for every marketplace)")
-	if err := parse(fs, args); err != nil {
-		return err
+	var username, role, mp *string
+	define := func(fs *flag.FlagSet) {
+		username = fs.String("username", "", "login name")
+		role = fs.String("role", "", "agent, senior_moderator, appeals_reviewer or admin")
+		mp = fs.String("marketplace", "", "marketplace id (empty: operator user for every marketplace)")
 	}
-	if *username == "" || *role == "" {
-		return usageError{"usage: vigil user create --username U --role ROLE [--marketplace ID] (password on stdin)"}
-	}
-	r, err := user.ParseRole(*role)
-	if err != nil {
-		return usageError{err.Error()}
-	}
-	password, err := bufio.NewReader(e.stdin).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return err
-	}
-	password = strings.TrimRight(password, "\r\n")
-	a, err := e.open(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	u, err := a.Users.Create(ctx, cliActor(), *username, password, r, *mp)
-	if err != nil {
-		return err
-	}
-	return json.NewEncoder(e.stdout).Encode(map[string]string{"id": u.ID, "username": u.Username, "role": u.Role})
+	return e.command(ctx, "user create", args, define, func(a *app.App, _ *flag.FlagSet) error {
+		if *username == "" || *role == "" {
+			return usageError{"usage: vigil user create --username U --role ROLE [--marketplace ID] (password on stdin)"}
+		}
+		r, err := user.ParseRole(*role)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		password, err := bufio.NewReader(e.stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		u, err := a.Users.Create(ctx, cliActor(), *username, strings.TrimRight(password, "\r\n"), r, *mp)
+		if err != nil {
+			return err
+		}
+		return json.NewEncoder(e.stdout).Encode(map[string]string{"id": u.ID, "username": u.Username, "role": u.Role})
+	})
 }
 
 func (e env) auditVerify(ctx context.Context, args []string) error {
-	fs, db := e.flags("audit verify")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	a, err := e.open(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
+	return e.command(ctx, "audit verify", args, nil, func(a *app.App, _ *flag.FlagSet) error { return e.verifyChains(ctx, a) })
+}
+
+// verifyChains verifies every audit chain, reporting each on stdout.
+func (e env) verifyChains(ctx context.Context, a *app.App) error {
 	chains, err := a.DB.AuditChains(ctx)
 	if err != nil {
 		return err
