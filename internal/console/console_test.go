@@ -132,9 +132,7 @@ func TestLoginNext(t *testing.T) {
 func TestCSRFTokenRequired(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	f.addUser(t, "admin", user.Admin, "")
-	c := f.client(t)
-	c.login("admin")
+	c := f.loggedIn(t, "admin", user.Admin, "")
 	mp := f.mp.Marketplace.ID
 	for name, header := range map[string]http.Header{
 		"no token":    nil,
@@ -156,9 +154,7 @@ func TestCSRFTokenRequired(t *testing.T) {
 func TestCrossOriginPostRefused(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	f.addUser(t, "admin", user.Admin, "")
-	c := f.client(t)
-	c.login("admin")
+	c := f.loggedIn(t, "admin", user.Admin, "")
 	mp := f.mp.Marketplace.ID
 	for name, header := range map[string]http.Header{
 		"sec-fetch-site": {"Sec-Fetch-Site": {"cross-site"}},
@@ -245,9 +241,7 @@ func TestMarketplaceScoping(t *testing.T) {
 func TestCreateMarketplaceShowsKeyOnce(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	f.addUser(t, "root", user.Admin, "")
-	c := f.client(t)
-	c.login("root")
+	c := f.loggedIn(t, "root", user.Admin, "")
 	c.get("/console/admin/marketplaces").want(t, http.StatusOK, "Bikes & Boards", "Cars Corner", "Create a marketplace")
 
 	r := c.post("/console/admin/marketplaces", url.Values{"name": {"Toys <Galore>"}}).
@@ -279,9 +273,7 @@ func TestCreateMarketplaceShowsKeyOnce(t *testing.T) {
 func TestKeys(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	f.addUser(t, "root", user.Admin, f.mp.Marketplace.ID)
-	c := f.client(t)
-	c.login("root")
+	c := f.loggedIn(t, "root", user.Admin, f.mp.Marketplace.ID)
 	r := c.post("/console/admin/keys", url.Values{"name": {"backend"}}).want(t, http.StatusOK, "Copy it now", "API key backend")
 	secret := regexp.MustCompile(tenant.KeyPrefix + `[0-9a-f]{48}`).FindString(r.body)
 	k, err := f.tenants.Authenticate(t.Context(), secret)
@@ -352,9 +344,7 @@ func TestCreateUser(t *testing.T) {
 func TestWebhooks(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	f.addUser(t, "root", user.Admin, f.mp.Marketplace.ID)
-	c := f.client(t)
-	c.login("root")
+	c := f.loggedIn(t, "root", user.Admin, f.mp.Marketplace.ID)
 	c.get("/console/admin/webhooks").want(t, http.StatusOK, "No subscriptions yet", "Add a subscription")
 
 	c.post("/console/admin/webhooks", url.Values{"url": {"http://127.0.0.1:9/hook"}, "event_types": {"case.resolved"}}).
@@ -424,9 +414,7 @@ func TestWebhooksWithoutOutbox(t *testing.T) {
 func TestLogout(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	f.addUser(t, "alice", user.Agent, "")
-	c := f.client(t)
-	c.login("alice")
+	c := f.loggedIn(t, "alice", user.Agent, "")
 	u, _ := url.Parse(f.srv.URL + "/console/")
 	var token string
 	for _, ck := range c.hc.Jar.Cookies(u) {
@@ -505,9 +493,7 @@ func TestFreshInstall(t *testing.T) {
 func TestUnexpectedErrorIsHidden(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	f.addUser(t, "alice", user.Agent, "")
-	c := f.client(t)
-	c.login("alice")
+	c := f.loggedIn(t, "alice", user.Agent, "")
 	f.db.Close()
 	c.get("/console/").want(t, http.StatusInternalServerError, "Something went wrong; nothing was changed.").
 		lacks(t, "sql:", "closed", "database")
@@ -516,9 +502,7 @@ func TestUnexpectedErrorIsHidden(t *testing.T) {
 func TestNotFound(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	f.addUser(t, "alice", user.Agent, "")
-	c := f.client(t)
-	c.login("alice")
+	c := f.loggedIn(t, "alice", user.Agent, "")
 	c.get("/console/no-such-page").want(t, http.StatusNotFound, "Not found", "Go to the dashboard")
 }
 

@@ -124,6 +124,15 @@ type client struct {
 	csrf string
 }
 
+// loggedIn adds a user and returns a client logged in as them.
+func (f *fixture) loggedIn(t *testing.T, name string, role user.Role, mp string) *client {
+	t.Helper()
+	f.addUser(t, name, role, mp)
+	c := f.client(t)
+	c.login(name)
+	return c
+}
+
 func (f *fixture) client(t *testing.T) *client {
 	jar, err := cookiejar.New(nil)
 	if err != nil {
