@@ -129,7 +129,17 @@ func (s *Service) enqueue(ctx context.Context, tx *store.Tx, sub store.WebhookSu
 	if err := tx.CreateWebhookDelivery(ctx, d); err != nil {
 		return err
 	}
-	_, err = s.Queue.InsertTx(ctx, tx.Tx, DeliverArgs{DeliveryID: d.ID}, nil)
+	return s.queue(ctx, tx, d.ID)
+}
+
+// ErrNoQueue means the service was built without a job queue.
+var ErrNoQueue = errors.New("webhook deliveries need a job queue")
+
+func (s *Service) queue(ctx context.Context, tx *store.Tx, deliveryID string) error {
+	if s.Queue == nil {
+		return ErrNoQueue
+	}
+	_, err := s.Queue.InsertTx(ctx, tx.Tx, DeliverArgs{DeliveryID: deliveryID}, nil)
 	return err
 }
 
@@ -155,7 +165,7 @@ func (s *Service) Retry(ctx context.Context, actor audit.Actor, marketplaceID, d
 		if err := tx.ResetWebhookDelivery(ctx, marketplaceID, deliveryID); err != nil {
 			return err
 		}
-		if _, err := s.Queue.InsertTx(ctx, tx.Tx, DeliverArgs{DeliveryID: deliveryID}, nil); err != nil {
+		if err := s.queue(ctx, tx, deliveryID); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, marketplaceID, actor, "webhook.retried", "webhook_delivery", deliveryID, struct{}{}, s.Now())
