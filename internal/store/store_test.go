@@ -281,3 +281,57 @@ func TestUsersSessionsWebhooks(t *testing.T) {
 		}
 	})
 }
+
+func TestDecisionsAndPolicies(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		mp := mkMarketplace(t, db, "a")
+		d := store.Decision{ID: "d1", MarketplaceID: mp, Kind: "listing", SubjectType: "listing", SubjectID: "l1", AccountID: "u1",
+			Outcome: "pending_review", Findings: []byte(`[{"code":"contact.phone"}]`), RuleHits: []byte(`[]`), Reasons: []byte(`[]`),
+			Input: []byte(`{}`), PolicyVersion: 0, IdempotencyKey: "k1", CreatedAt: t0}
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.CreateDecision(ctx, d); err != nil {
+				return err
+			}
+			return tx.CreateReviewItem(ctx, store.ReviewItem{ID: "r1", MarketplaceID: mp, DecisionID: "d1", SubjectType: "listing", SubjectID: "l1", Reason: "contact.phone", CreatedAt: t0})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.ID = "d2"
+		if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.CreateDecision(ctx, d) }); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("reused idempotency key: %v", err)
+		}
+		got, err := db.DecisionByIdempotencyKey(ctx, mp, "k1")
+		if err != nil || got.ID != "d1" || string(got.Findings) != `[{"code":"contact.phone"}]` {
+			t.Fatalf("%+v %v", got, err)
+		}
+		if items, err := db.PendingReviewItems(ctx, mp, 10); err != nil || len(items) != 1 {
+			t.Fatalf("review items %v %v", items, err)
+		}
+		save := func(expect int64) (int64, error) {
+			var v int64
+			err := db.InTx(ctx, func(tx *store.Tx) error {
+				var err error
+				v, err = tx.SavePolicyDocument(ctx, store.PolicyDocument{MarketplaceID: mp, Document: "x: 1", UpdatedAt: t0, UpdatedBy: "u"}, expect)
+				return err
+			})
+			return v, err
+		}
+		if v, err := save(0); err != nil || v != 1 {
+			t.Fatalf("first save: %d %v", v, err)
+		}
+		if _, err := save(0); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("stale first save: %v", err)
+		}
+		if v, err := save(1); err != nil || v != 2 {
+			t.Fatalf("second save: %d %v", v, err)
+		}
+		if _, err := save(1); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("stale save: %v", err)
+		}
+		if v, err := save(-1); err != nil || v != 3 {
+			t.Fatalf("forced save: %d %v", v, err)
+		}
+	})
+}
