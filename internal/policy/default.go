@@ -1,0 +1,188 @@
+package policy
+
+// Default returns the built-in policy: every threshold in SPEC as data,
+// cited by requirement id, and the outcome of every finding code the
+// detectors emit. Numbers SPEC leaves open are marked as Vigil's choice.
+// Each call returns a fresh value the caller may modify.
+func Default() *Policy {
+	return &Policy{
+		Currency: "EUR", // R-F2 states money in EUR
+		Listing: Listing{
+			// R-L1: title, description, price, category, ≥1 image.
+			RequiredFields: []string{"title", "description", "price", "category"},
+			MinImages:      1, // R-L1
+			// R-L1: rentals also need their costs and availability.
+			RequiredAttributes: map[string][]string{
+				"rentals": {"rent_monthly", "additional_costs", "available_from"},
+			},
+			Price: Price{
+				Min:         1,    // R-L3: a price of 0 fails
+				HighMADs:    5,    // Vigil's choice (R-L3 gives none): prices skew high, so a wider band above
+				LowMADs:     3.5,  // Vigil's choice: the usual Iglewicz–Hoaglin cut-off
+				BelowMarket: 0.5,  // Vigil's choice (R-L3 gives none): under half the median
+				MADFloor:    0.05, // Vigil's choice: assume at least 5% spread around the median
+				MinSamples:  30,   // Vigil's choice: median and MAD are unstable on fewer prices
+				Window:      1000, // Vigil's choice: enough prices for stable statistics, bounded memory
+			},
+			CounterfeitBrands: map[string]int64{},
+			Duplicates: Duplicates{
+				TitleSimilarity:       0.90, // R-L4: >90% title similarity, same seller
+				DescriptionSimilarity: 0.85, // Vigil's choice (R-L4 gives none)
+				ImageDistance:         8,    // Vigil's choice: 8 of 64 bits survives resizing and recompression
+			},
+			ManualReview: false, // R-L6: a marketplace may require it per category
+		},
+		Message: Message{
+			NewConversations: Rate{Max: 20, Window: Hours(1)}, // R-M2: at most 20 new conversations per hour
+		},
+		Review: Review{
+			VerifiedPurchaseOnly:  true,                            // R-V1
+			OnePerOrder:           true,                            // R-V1
+			MinDelayAfterDelivery: Hours(24),                       // R-V1: not before 24h after delivery
+			MinLength:             50,                              // R-V1: text ≥ 50 characters
+			EditWindow:            Hours(48),                       // R-V1: editable 48h, then locked
+			Burst:                 Rate{Max: 5, Window: Hours(24)}, // R-V2: >5 per seller in 24h
+			NewReviewerAge:        Days(7),                         // R-V2: account <7 days, first review
+			TextSimilarity:        0.80,                            // R-V2: >80% similar to another review
+			RatingMismatch: RatingMismatch{
+				MinRating:    5,     // R-V2: 5-star text with negative sentiment
+				MaxSentiment: -0.05, // Vigil's choice: VADER's conventional "negative" cut-off
+			},
+		},
+		Links: Links{
+			TakedownWebhook: true, // R-L5, R-R3: phishing links go to the takedown service at once
+		},
+		Outcomes: defaultOutcomes(),
+		Risk: Risk{
+			AccountsPerIP:    Rate{Max: 3, Window: Hours(1)}, // R-F1: >3 accounts per IP per hour
+			PaymentFailures:  3,                              // R-F2: >3 payment failures per buyer
+			RefundRate:       0.30,                           // R-F2: refund rate >30%
+			DisputeRate:      0.05,                           // R-F2: seller dispute rate >5%
+			HighValue:        50000,                          // R-F2: > EUR 500
+			NewAccountAge:    Days(7),                        // Vigil's choice: R-V2's new-account age
+			FulfilmentWindow: Days(30),                       // R-F3, R-E5: the last 30 days
+		},
+		Reports: Reports{
+			// R-R1: the default reasons and their risk groups; "fraud" is
+			// split from safety because R-R4 ranks fraud/scam first.
+			Reasons: map[string]string{
+				"no_longer_available":    "freshness",
+				"wrong_price":            "cost",
+				"hidden_fees":            "cost",
+				"duplicate_listing":      "quality",
+				"misleading_photos":      "content",
+				"suspicious_contact":     "safety",
+				"owner_not_responding":   "freshness",
+				"inappropriate_content":  "safety",
+				"spam_or_misleading":     "content",
+				"counterfeit_or_illegal": "safety",
+				"offensive_content":      "content",
+				"scam_or_fraud":          "fraud",
+				"harassment":             "safety",
+				"other":                  "content",
+				"illegal_content":        "safety",
+			},
+			// R-R4: fraud/scam and safety first. R-R6: safety faster than
+			// the 48h default; 24h is the reference's review target.
+			Groups: map[string]ReportGroup{
+				"fraud":     {Severity: SeverityCritical, SLA: Hours(24)},
+				"safety":    {Severity: SeverityCritical, SLA: Hours(24)},
+				"content":   {Severity: SeverityMedium},
+				"cost":      {Severity: SeverityLow},
+				"quality":   {Severity: SeverityLow},
+				"freshness": {Severity: SeverityLow},
+			},
+			SLA: Hours(48), // R-R6: resolve within 48h
+			// Vigil's choice: R-R5's example, 70 reports at once, is far
+			// above it.
+			Spike: Rate{Max: 10, Window: Hours(1)},
+		},
+		Enforcement: Enforcement{
+			DMCA: DMCA{
+				RestrictAt:   3,  // R-E2: 3 accepted strikes → restricted
+				SuspendAt:    5,  // R-E2: 5 → suspended
+				WindowMonths: 12, // R-E2: in 12 months
+			},
+			SanctionLimits: SanctionLimits{
+				EarlyPayout:      Days(30), // R-E3: ≤30 days
+				RaisedCommission: Days(30), // R-E3: ≤30 days
+				Suspension:       Days(30), // R-E3: ≤30 days
+			},
+			BusinessTerminationNotice: Days(30), // R-C3: 30 days notice
+			BusinessRecheckMonths:     12,       // R-E7: yearly re-check
+		},
+		Appeals: Appeals{
+			SLA: map[string]Duration{
+				"restricted": Hours(72), // R-A2
+				"suspended":  Hours(48), // R-A2
+				"blocked":    Hours(24), // R-A2
+			},
+			BlockedWindow:         Days(7), // R-A2, R-E1: 7-day final appeal window
+			ComplaintWindowMonths: 6,       // R-A5: 6 months after the decision
+		},
+		Freshness: Freshness{
+			PenaltyAfter: Days(7),  // R-L8: from day 7, a ranking penalty
+			StaleAfter:   Days(21), // R-L8: from day 21, hidden or expired
+			StaleAction:  "hide",   // R-P3: the lesser of hide and expire
+		},
+	}
+}
+
+// defaultOutcomes maps the detectors' finding codes to verdicts. Clauses
+// name the rule in words a seller understands, with the SPEC id for the
+// marketplace replacing them with its own terms.
+func defaultOutcomes() Outcomes {
+	v := func(outcome, severity, clause string) Verdict {
+		return Verdict{Outcome: outcome, Severity: severity, Clause: clause}
+	}
+	return Outcomes{
+		Listing: Mapping{
+			// Anything a detector flags that has no entry of its own goes to
+			// a person (the reference's "queue for listings flagged by
+			// automated checks").
+			Fallback:                v(PendingReview, SeverityLow, "Listings flagged by automated checks are reviewed before publishing (R-L6)"),
+			"listing.manual_review": v(PendingReview, SeverityLow, "Listings in this category are reviewed by a person before publishing (R-L6)"),
+			"required.":             v(ChangesRequested, SeverityLow, "Listings must include all required information (R-L1)"),
+			"category.prohibited":   v(Rejected, SeverityHigh, "Prohibited items and categories (R-L2)"),
+			"text.prohibited":       v(Rejected, SeverityHigh, "Prohibited items and categories (R-L2)"),
+			"price.zero":            v(ChangesRequested, SeverityLow, "Listings must state a real price (R-L3)"),
+			"price.":                v(PendingReview, SeverityMedium, "Prices must be realistic for the category (R-L3)"),
+			"listing.counterfeit":   v(PendingReview, SeverityHigh, "Counterfeit goods (R-L3)"),
+			"duplicate.":            v(PendingReview, SeverityMedium, "Duplicate listings (R-L4)"),
+			// SMG: disallowed links are corrected before going live.
+			"contact.":      v(ChangesRequested, SeverityLow, "Contact details and links stay out of listings (R-L5)"),
+			"link.":         v(PendingReview, SeverityMedium, "Suspicious links (R-L5)"),
+			"link.phishing": v(Rejected, SeverityCritical, "Phishing and malicious links (R-L5)"),
+			"scam.":         v(PendingReview, SeverityHigh, "Scams and fraud (R-M3)"),
+		},
+		Message: Mapping{
+			Fallback:          v(Allow, SeverityLow, "Messages (R-M1–R-M3)"),
+			"contact.":        v(Mask, SeverityLow, "Contact details stay on the platform (R-M1)"),
+			"spam.rate_limit": v(Block, SeverityMedium, "Limit on new conversations per hour (R-M2)"),
+			"text.":           v(Warn, SeverityMedium, "Prohibited words and insults (R-L2, R-V1)"),
+			"link.":           v(Warn, SeverityMedium, "Suspicious links (R-M3)"),
+			"link.phishing":   v(Block, SeverityCritical, "Phishing links (R-M3)"),
+			// R-M3: warn the recipient and flag for a moderator; holding
+			// every scam-like message would delay honest ones (R-P3).
+			"scam.": {Outcome: Warn, Severity: SeverityHigh, Clause: "Scam patterns: off-platform payment, urgency, advance fees, fake shipping agents (R-M3)", Flag: true},
+		},
+		Review: Mapping{
+			// R-V2's signals go to the review queue unless listed below.
+			Fallback:                 v(Hold, SeverityLow, "Reviews flagged by automated checks are checked before publishing (R-V2)"),
+			"review.not_verified":    v(Reject, SeverityMedium, "Only verified purchasers can review (R-V1)"),
+			"review.duplicate_order": v(Reject, SeverityLow, "One review per order (R-V1)"),
+			"review.too_early":       v(Reject, SeverityLow, "Reviews open only some time after delivery (R-V1)"),
+			"review.too_short":       v(Reject, SeverityLow, "Reviews need a minimum length (R-V1)"),
+			"review.edit_locked":     v(Reject, SeverityLow, "Reviews are locked after the edit window (R-V1)"),
+			"review.new_reviewer":    v(LowPriority, SeverityLow, "Reviews from new accounts are shown with lower priority (R-V2)"),
+			"review.burst":           v(Hold, SeverityMedium, "Unusual bursts of reviews are checked (R-V2)"),
+			"review.similar":         v(Hold, SeverityMedium, "Copied review text (R-V2)"),
+			"review.rating_mismatch": v(Hold, SeverityLow, "Rating and text must agree (R-V2)"),
+			"review.cross":           v(Hold, SeverityMedium, "Buyers and sellers reviewing each other (R-V2)"),
+			"review.self":            {Outcome: Hold, Severity: SeverityHigh, Clause: "Self-reviews are not allowed (R-V2)", Flag: true},
+			"text.":                  v(Reject, SeverityMedium, "Profanity and personal attacks (R-V1)"),
+			"contact.":               v(Hold, SeverityLow, "Contact details stay out of reviews (R-M1)"),
+			"link.phishing":          v(Reject, SeverityCritical, "Phishing links (R-M3)"),
+		},
+	}
+}

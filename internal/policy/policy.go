@@ -1,0 +1,428 @@
+package policy
+
+import (
+	"slices"
+	"strings"
+)
+
+// Policy is the effective policy of one marketplace category: built-in
+// defaults with the marketplace's overrides applied. Money amounts are
+// integer minor units of Currency.
+type Policy struct {
+	// Currency is the ISO 4217 code of every money amount in the policy.
+	Currency    string      `yaml:"currency"`
+	Listing     Listing     `yaml:"listing"`
+	Message     Message     `yaml:"message"`
+	Review      Review      `yaml:"review"`
+	Links       Links       `yaml:"links"`
+	Outcomes    Outcomes    `yaml:"outcomes"`
+	Rules       []Rule      `yaml:"rules"`
+	Risk        Risk        `yaml:"risk"`
+	Reports     Reports     `yaml:"reports"`
+	Enforcement Enforcement `yaml:"enforcement"`
+	Appeals     Appeals     `yaml:"appeals"`
+	Freshness   Freshness   `yaml:"freshness"`
+}
+
+// Listing holds the pre-publish listing checks (R-L1–R-L6).
+type Listing struct {
+	// RequiredFields are listing fields that must be present and non-empty.
+	RequiredFields []string `yaml:"required_fields"`
+	// MinImages is the fewest images a listing may have; 0 makes images
+	// optional.
+	MinImages int `yaml:"min_images"`
+	// RequiredAttributes maps a category to the attributes its listings
+	// must carry. It is keyed by category, not set through a category
+	// override, so that the built-in defaults can name the rentals
+	// requirement themselves.
+	RequiredAttributes map[string][]string `yaml:"required_attributes"`
+	// ProhibitedCategories may not be listed at all.
+	ProhibitedCategories []string `yaml:"prohibited_categories"`
+	// Blocklist holds prohibited words and phrases, in addition to the text
+	// detector's built-in multilingual list; they are matched after
+	// Unicode, leetspeak, homoglyph and spacing normalisation, in messages
+	// and reviews too. A trailing "*" matches any word ending.
+	Blocklist []string `yaml:"blocklist"`
+	// Price is the price sanity check.
+	Price Price `yaml:"price"`
+	// CounterfeitBrands maps a brand name to the lowest plausible price of a
+	// genuine item; the brand named with a lower price is a counterfeit
+	// indicator. Vary it per category with a category override.
+	CounterfeitBrands map[string]int64 `yaml:"counterfeit_brands"`
+	// Duplicates holds the near-duplicate thresholds.
+	Duplicates Duplicates `yaml:"duplicates"`
+	// ManualReview holds every listing for a person's review before it goes
+	// live, whatever the detectors found.
+	ManualReview bool `yaml:"manual_review"`
+}
+
+// Price configures price sanity against the category's recent prices
+// (median and MAD per category and currency).
+type Price struct {
+	// Min is the lowest acceptable price; the default 1 rejects a price of 0.
+	Min int64 `yaml:"min"`
+	// HighMADs: a price more than this many scaled MADs (1.4826·MAD, a
+	// robust standard deviation) above the median is unreasonably high.
+	HighMADs float64 `yaml:"high_mads"`
+	// LowMADs: the same below the median, unreasonably low.
+	LowMADs float64 `yaml:"low_mads"`
+	// BelowMarket is the fraction of the category median under which a
+	// price is "significantly below market", a seller fraud signal.
+	BelowMarket float64 `yaml:"below_market"`
+	// MADFloor is the least spread assumed, as a fraction of the median, so
+	// that a category where nearly everything costs the same (MAD 0) does
+	// not flag a price one cent off.
+	MADFloor float64 `yaml:"mad_floor"`
+	// MinSamples is how many recent prices a category needs before the
+	// statistics are trusted; with fewer, the statistical checks do not run.
+	MinSamples int `yaml:"min_samples"`
+	// Window is how many of the category's most recent prices the
+	// statistics cover. A count, not a time span, so that slow categories
+	// keep enough samples and memory stays bounded.
+	Window int `yaml:"window"`
+}
+
+// Duplicates configures near-duplicate detection. Similarities are
+// fractions in 0..1; a pair is a duplicate above the threshold.
+type Duplicates struct {
+	// TitleSimilarity applies to listings of the same seller.
+	TitleSimilarity float64 `yaml:"title_similarity"`
+	// DescriptionSimilarity applies to listings of different sellers.
+	DescriptionSimilarity float64 `yaml:"description_similarity"`
+	// ImageDistance is the largest Hamming distance between two 64-bit
+	// perceptual hashes that still counts as the same photo.
+	ImageDistance int `yaml:"image_distance"`
+}
+
+// Message holds message moderation thresholds (R-M1–R-M3). What contact
+// details, scam scripts and phishing links lead to is in Outcomes.Message.
+type Message struct {
+	// NewConversations limits how many conversations a user may start.
+	NewConversations Rate `yaml:"new_conversations"`
+}
+
+// Review holds review moderation (R-V1, R-V2).
+type Review struct {
+	// VerifiedPurchaseOnly accepts reviews only for a completed order.
+	VerifiedPurchaseOnly bool `yaml:"verified_purchase_only"`
+	// OnePerOrder accepts one review per order and reviewer.
+	OnePerOrder bool `yaml:"one_per_order"`
+	// MinDelayAfterDelivery is how long after delivery a review may be
+	// written.
+	MinDelayAfterDelivery Duration `yaml:"min_delay_after_delivery"`
+	// MinLength is the shortest review text, in characters.
+	MinLength int `yaml:"min_length"`
+	// EditWindow is how long a review stays editable; then it is locked.
+	EditWindow Duration `yaml:"edit_window"`
+	// Burst is the most reviews one seller may receive in the window before
+	// they go to the review queue.
+	Burst Rate `yaml:"burst"`
+	// NewReviewerAge: a reviewer account younger than this, writing its
+	// first review, gets a lower display priority.
+	NewReviewerAge Duration `yaml:"new_reviewer_age"`
+	// TextSimilarity to another review above which a review is queued.
+	TextSimilarity float64 `yaml:"text_similarity"`
+	// RatingMismatch defines a high rating whose text reads negative.
+	RatingMismatch RatingMismatch `yaml:"rating_mismatch"`
+}
+
+// RatingMismatch defines "5-star text with negative sentiment".
+type RatingMismatch struct {
+	// MinRating is the lowest rating (1–5) checked for a mismatch.
+	MinRating int `yaml:"min_rating"`
+	// MaxSentiment is the sentiment score (−1..1) at or below which the text
+	// counts as negative.
+	MaxSentiment float64 `yaml:"max_sentiment"`
+}
+
+// Links configures link checks in listings, messages and reviews. The
+// domain lists extend the text detector's built-in lists (common
+// shorteners, brands phishers imitate); they do not replace them.
+type Links struct {
+	// AllowedDomains are never treated as suspicious (the marketplace's own
+	// domains, its payment provider).
+	AllowedDomains []string `yaml:"allowed_domains"`
+	// BlockedDomains are known malicious: a link to one is phishing.
+	BlockedDomains []string `yaml:"blocked_domains"`
+	// ProtectedDomains are brands phishers imitate, the marketplace's own
+	// first; a lookalike of one is phishing.
+	ProtectedDomains []string `yaml:"protected_domains"`
+	// Shorteners hide a link's target; a shortened link is suspicious.
+	Shorteners []string `yaml:"shorteners"`
+	// TakedownWebhook forwards phishing links to the takedown webhook at
+	// once, wherever they were found (listings, messages, reports).
+	TakedownWebhook bool `yaml:"takedown_webhook"`
+}
+
+// Rate is "at most Max events per Window"; it fires when the count in the
+// window exceeds Max.
+type Rate struct {
+	Max    int      `yaml:"max"`
+	Window Duration `yaml:"window"`
+}
+
+// Risk holds the fraud signal thresholds (R-F1–R-F4). The risk score's
+// weights come with issue 4.
+type Risk struct {
+	// AccountsPerIP limits account creation from one IP address.
+	AccountsPerIP Rate `yaml:"accounts_per_ip"`
+	// PaymentFailures per buyer above which the buyer is flagged.
+	PaymentFailures int `yaml:"payment_failures"`
+	// RefundRate per buyer (0..1) above which the buyer is flagged.
+	RefundRate float64 `yaml:"refund_rate"`
+	// DisputeRate per seller (0..1) above which the seller is flagged.
+	DisputeRate float64 `yaml:"dispute_rate"`
+	// HighValue is the purchase amount above which a new account's purchase
+	// is a signal.
+	HighValue int64 `yaml:"high_value"`
+	// NewAccountAge: accounts younger than this count as new.
+	NewAccountAge Duration `yaml:"new_account_age"`
+	// FulfilmentWindow is the rolling window of shipping delays,
+	// cancellations and refunds (R-F3, R-E5).
+	FulfilmentWindow Duration `yaml:"fulfilment_window"`
+}
+
+// Reports holds the report taxonomy and queue timing (R-R1, R-R4–R-R6).
+type Reports struct {
+	// Reasons maps each report reason code to its group.
+	Reasons map[string]string `yaml:"reasons"`
+	// Groups are the reason groups with their severity (which orders the
+	// queue) and their SLA.
+	Groups map[string]ReportGroup `yaml:"groups"`
+	// SLA is the time to resolve a case whose group sets none.
+	SLA Duration `yaml:"sla"`
+	// Spike is the report count on one target or account within the window
+	// above which an alert is raised and the case goes to the top.
+	Spike Rate `yaml:"spike"`
+}
+
+// ReportGroup is one report reason group.
+type ReportGroup struct {
+	// Severity orders the queue: critical groups first.
+	Severity string `yaml:"severity"`
+	// SLA overrides Reports.SLA for the group; 0 keeps it.
+	SLA Duration `yaml:"sla"`
+}
+
+// Enforcement holds the ladder's automatic rules and sanction limits
+// (R-E2, R-E3, R-E7, R-C3).
+type Enforcement struct {
+	// DMCA holds the two automatic strike rules.
+	DMCA DMCA `yaml:"dmca"`
+	// SanctionLimits are the longest durations of temporary sanctions.
+	SanctionLimits SanctionLimits `yaml:"sanction_limits"`
+	// BusinessTerminationNotice is the notice a business user gets before
+	// termination (P2B), unless an exception applies.
+	BusinessTerminationNotice Duration `yaml:"business_termination_notice"`
+	// BusinessRecheckMonths is how often a business registration is checked
+	// again. Months, because a month is not a fixed number of hours.
+	BusinessRecheckMonths int `yaml:"business_recheck_months"`
+}
+
+// DMCA holds the automatic DMCA strike rules, the only automatic moves
+// above warning (R-P2).
+type DMCA struct {
+	// RestrictAt accepted strikes within the window restrict the account.
+	RestrictAt int `yaml:"restrict_at"`
+	// SuspendAt accepted strikes within the window suspend it.
+	SuspendAt int `yaml:"suspend_at"`
+	// WindowMonths is the rolling window in which strikes count.
+	WindowMonths int `yaml:"window_months"`
+}
+
+// SanctionLimits are the maximum durations of temporary sanctions.
+type SanctionLimits struct {
+	// EarlyPayout is the longest loss of early payout.
+	EarlyPayout Duration `yaml:"early_payout"`
+	// RaisedCommission is the longest period of raised commission.
+	RaisedCommission Duration `yaml:"raised_commission"`
+	// Suspension is the longest temporary suspension.
+	Suspension Duration `yaml:"suspension"`
+}
+
+// Appeals holds appeal and complaint timing (R-A2, R-A5).
+type Appeals struct {
+	// SLA maps a tier to the time from filing within which its appeal is
+	// decided.
+	SLA map[string]Duration `yaml:"sla"`
+	// BlockedWindow is how long after a block the account may appeal.
+	BlockedWindow Duration `yaml:"blocked_window"`
+	// ComplaintWindowMonths is how long after a decision a complaint is
+	// accepted.
+	ComplaintWindowMonths int `yaml:"complaint_window_months"`
+}
+
+// Freshness holds the anti-stale timeline (R-L8).
+type Freshness struct {
+	// PenaltyAfter without reconfirmation, a listing gets a ranking penalty.
+	PenaltyAfter Duration `yaml:"penalty_after"`
+	// StaleAfter without reconfirmation, StaleAction applies.
+	StaleAfter Duration `yaml:"stale_after"`
+	// StaleAction is "hide" or "expire".
+	StaleAction string `yaml:"stale_action"`
+}
+
+// Outcomes maps finding codes to verdicts, per check.
+type Outcomes struct {
+	Listing Mapping `yaml:"listing"`
+	Message Mapping `yaml:"message"`
+	Review  Mapping `yaml:"review"`
+}
+
+// For returns the mapping of check, or nil for an unknown check.
+func (o *Outcomes) For(c Check) Mapping {
+	switch c {
+	case CheckListing:
+		return o.Listing
+	case CheckMessage:
+		return o.Message
+	case CheckReview:
+		return o.Review
+	}
+	return nil
+}
+
+// Mapping maps a finding code, a code prefix ending in "." or the fallback
+// "*" to a verdict.
+type Mapping map[string]Verdict
+
+// Fallback is the Mapping key for finding codes no other key matches.
+const Fallback = "*"
+
+// Lookup returns the verdict for a finding code and the key that matched:
+// the exact code, else the longest prefix key, else Fallback.
+func (m Mapping) Lookup(code string) (key string, v Verdict, ok bool) {
+	if v, ok := m[code]; ok {
+		return code, v, true
+	}
+	// Prefix keys end in a dot, so only the code's prefixes up to a dot can
+	// match; trying them longest first finds the longest match.
+	for i := strings.LastIndexByte(code, '.'); i >= 0; i = strings.LastIndexByte(code[:i], '.') {
+		if v, ok := m[code[:i+1]]; ok {
+			return code[:i+1], v, true
+		}
+	}
+	if v, ok := m[Fallback]; ok {
+		return Fallback, v, true
+	}
+	return "", Verdict{}, false
+}
+
+// codeMatches reports whether a finding code falls under a Mapping key;
+// has_finding in rules shares it so that rules and outcomes agree on what a
+// key means.
+func codeMatches(code, key string) bool {
+	if key == Fallback || key == code {
+		return true
+	}
+	return strings.HasSuffix(key, ".") && strings.HasPrefix(code, key)
+}
+
+// Verdict is what a finding or a rule leads to.
+type Verdict struct {
+	// Outcome is one of the check's outcomes (see Check.Outcomes).
+	Outcome string `yaml:"outcome" json:"outcome"`
+	// Severity is low, medium, high or critical.
+	Severity string `yaml:"severity" json:"severity"`
+	// Clause is the policy clause cited to the user and the moderator.
+	Clause string `yaml:"clause" json:"clause"`
+	// Flag opens a review item even when the outcome lets the content
+	// through (R-M3 "flag", R-R8 proactive cases).
+	Flag bool `yaml:"flag" json:"flag,omitempty"`
+}
+
+// Rule is a custom rule: a CEL expression over the entity and its context.
+type Rule struct {
+	// Name identifies the rule in hits, decisions and per-rule statistics.
+	Name string `yaml:"name"`
+	// Check is the check the rule runs in: listing, message or review.
+	Check Check `yaml:"check"`
+	// Expr is the CEL expression; it must be a bool.
+	Expr string `yaml:"expr"`
+	// Verdict is what the rule leads to when it fires.
+	Verdict `yaml:",inline"`
+	// Shadow rules are evaluated and reported, never acted on.
+	Shadow bool `yaml:"shadow"`
+	// Categories limits the rule to these categories; empty means all.
+	Categories []string `yaml:"categories"`
+	// Description says what the rule is for, for the people reading it.
+	Description string `yaml:"description"`
+}
+
+// appliesTo reports whether the rule runs for category.
+func (r *Rule) appliesTo(category string) bool {
+	return len(r.Categories) == 0 || slices.Contains(r.Categories, category)
+}
+
+// Check names one of the synchronous checks.
+type Check string
+
+// The checks.
+const (
+	CheckListing Check = "listing"
+	CheckMessage Check = "message"
+	CheckReview  Check = "review"
+)
+
+// Checks returns the checks in a stable order.
+func Checks() []Check { return []Check{CheckListing, CheckMessage, CheckReview} }
+
+// Outcomes of the listing check (R-L6).
+const (
+	Approved         = "approved"
+	ChangesRequested = "changes_requested"
+	PendingReview    = "pending_review"
+	Rejected         = "rejected"
+)
+
+// Outcomes of the message check (R-M1–R-M3).
+const (
+	Allow = "allow"
+	Warn  = "warn"
+	Mask  = "mask"
+	Hold  = "hold" // also a review outcome
+	Block = "block"
+)
+
+// Outcomes of the review check (R-V1, R-V2).
+const (
+	Publish     = "publish"
+	LowPriority = "low_priority"
+	Reject      = "reject"
+)
+
+// Outcomes returns the check's outcomes from least to most severe; the
+// worst outcome over a decision's reasons wins. Nil for an unknown check.
+//
+// Listings: a missing field the seller can fix ranks below a suspicion only
+// a person can clear, because editing the listing would not clear it; the
+// decision still lists the fields to change, for the moderator to request.
+// Messages: masking alters what the recipient sees, so it ranks above a
+// warning, which delivers the text as written.
+func (c Check) Outcomes() []string {
+	switch c {
+	case CheckListing:
+		return []string{Approved, ChangesRequested, PendingReview, Rejected}
+	case CheckMessage:
+		return []string{Allow, Warn, Mask, Hold, Block}
+	case CheckReview:
+		return []string{Publish, LowPriority, Hold, Reject}
+	}
+	return nil
+}
+
+// rank is outcome's position in c.Outcomes(), -1 when it is not one.
+func (c Check) rank(outcome string) int { return slices.Index(c.Outcomes(), outcome) }
+
+// Severities.
+const (
+	SeverityLow      = "low"
+	SeverityMedium   = "medium"
+	SeverityHigh     = "high"
+	SeverityCritical = "critical"
+)
+
+// Severities returns the severities from least to most severe.
+func Severities() []string {
+	return []string{SeverityLow, SeverityMedium, SeverityHigh, SeverityCritical}
+}

@@ -1,0 +1,264 @@
+package policy
+
+import (
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strings"
+)
+
+// appealTiers are the tiers an appeal SLA can be set for: every tier above
+// clear (R-A1).
+func appealTiers() []string {
+	return []string{"warning", "flagged", "restricted", "suspended", "blocked"}
+}
+
+// validate checks the values of a resolved policy; problems carry paths of
+// the resolved policy, without positions. Rules' expressions are checked
+// by the rule compiler.
+func validate(p *Policy) Problems {
+	var ps Problems
+	if len(p.Currency) != 3 || strings.Trim(p.Currency, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+		ps.add("currency", "must be a three-letter ISO 4217 code such as EUR or CHF, got %q", p.Currency)
+	}
+	validateListing(&ps, &p.Listing)
+	rate(&ps, "message.new_conversations", p.Message.NewConversations)
+	validateReview(&ps, &p.Review)
+	validateLinks(&ps, &p.Links)
+	for _, c := range Checks() {
+		m := p.Outcomes.For(c)
+		for _, key := range slices.Sorted(maps.Keys(m)) {
+			path := "outcomes." + string(c) + mapKey(key)
+			if !validCodeKey(key) {
+				ps.add(path, "%q is not a finding code, a prefix ending in \".\" (contact.) or %q", key, Fallback)
+			}
+			verdict(&ps, path, c, m[key])
+		}
+	}
+	validateRules(&ps, p.Rules)
+	validateRisk(&ps, &p.Risk)
+	validateReports(&ps, &p.Reports)
+	validateEnforcement(&ps, &p.Enforcement)
+	a := &p.Appeals
+	for _, tier := range slices.Sorted(maps.Keys(a.SLA)) {
+		path := "appeals.sla" + mapKey(tier)
+		oneOf(&ps, path, tier, appealTiers(), "tier")
+		positive(&ps, path, a.SLA[tier])
+	}
+	positive(&ps, "appeals.blocked_window", a.BlockedWindow)
+	atLeast(&ps, "appeals.complaint_window_months", a.ComplaintWindowMonths, 1)
+	f := &p.Freshness
+	positive(&ps, "freshness.penalty_after", f.PenaltyAfter)
+	if f.StaleAfter <= f.PenaltyAfter {
+		ps.add("freshness.stale_after", "must be later than penalty_after (%s), got %s", f.PenaltyAfter, f.StaleAfter)
+	}
+	oneOf(&ps, "freshness.stale_action", f.StaleAction, []string{"hide", "expire"}, "")
+	return ps
+}
+
+func validateListing(ps *Problems, l *Listing) {
+	for i, f := range l.RequiredFields {
+		oneOf(ps, fmt.Sprintf("listing.required_fields[%d]", i), f, listingFields(), "listing field")
+	}
+	atLeast(ps, "listing.min_images", l.MinImages, 0)
+	for _, cat := range slices.Sorted(maps.Keys(l.RequiredAttributes)) {
+		texts(ps, "listing.required_attributes"+mapKey(cat), l.RequiredAttributes[cat])
+	}
+	texts(ps, "listing.prohibited_categories", l.ProhibitedCategories)
+	texts(ps, "listing.blocklist", l.Blocklist)
+	pr := &l.Price
+	atLeast(ps, "listing.price.min", pr.Min, 0)
+	aboveZero(ps, "listing.price.high_mads", pr.HighMADs)
+	aboveZero(ps, "listing.price.low_mads", pr.LowMADs)
+	fraction(ps, "listing.price.below_market", pr.BelowMarket)
+	fraction(ps, "listing.price.mad_floor", pr.MADFloor)
+	atLeast(ps, "listing.price.min_samples", pr.MinSamples, 1)
+	atLeast(ps, "listing.price.window", pr.Window, pr.MinSamples)
+	for _, brand := range slices.Sorted(maps.Keys(l.CounterfeitBrands)) {
+		atLeast(ps, "listing.counterfeit_brands"+mapKey(brand), l.CounterfeitBrands[brand], 1)
+	}
+	fraction(ps, "listing.duplicates.title_similarity", l.Duplicates.TitleSimilarity)
+	fraction(ps, "listing.duplicates.description_similarity", l.Duplicates.DescriptionSimilarity)
+	between(ps, "listing.duplicates.image_distance", l.Duplicates.ImageDistance, 0, 64)
+}
+
+func validateReview(ps *Problems, r *Review) {
+	atLeast(ps, "review.min_delay_after_delivery", r.MinDelayAfterDelivery, 0)
+	atLeast(ps, "review.min_length", r.MinLength, 0)
+	atLeast(ps, "review.edit_window", r.EditWindow, 0)
+	rate(ps, "review.burst", r.Burst)
+	positive(ps, "review.new_reviewer_age", r.NewReviewerAge)
+	fraction(ps, "review.text_similarity", r.TextSimilarity)
+	between(ps, "review.rating_mismatch.min_rating", r.RatingMismatch.MinRating, 1, 5)
+	between(ps, "review.rating_mismatch.max_sentiment", r.RatingMismatch.MaxSentiment, -1, 1)
+}
+
+func validateLinks(ps *Problems, l *Links) {
+	lists := []struct {
+		key     string
+		domains []string
+	}{
+		{"allowed_domains", l.AllowedDomains}, {"blocked_domains", l.BlockedDomains},
+		{"protected_domains", l.ProtectedDomains}, {"shorteners", l.Shorteners},
+	}
+	for _, list := range lists {
+		for i, d := range list.domains {
+			if !validDomain(d) {
+				ps.add(fmt.Sprintf("links.%s[%d]", list.key, i), "%q is not a domain; write it without scheme or path, in lower case, e.g. example.com", d)
+			}
+		}
+	}
+}
+
+func validateRules(ps *Problems, rules []Rule) {
+	names := map[string]int{}
+	for i := range rules {
+		r, path := &rules[i], fmt.Sprintf("rules[%d]", i)
+		switch j, dup := names[r.Name]; {
+		case !validName(r.Name):
+			ps.add(path+".name", "must be a short name of lower-case letters, digits, _ and - (it labels hits and statistics), got %q", r.Name)
+		case dup:
+			ps.add(path+".name", "%q is also the name of rules[%d]; names must be unique", r.Name, j)
+		default:
+			names[r.Name] = i
+		}
+		if oneOf(ps, path+".check", string(r.Check), []string{string(CheckListing), string(CheckMessage), string(CheckReview)}, "check") {
+			verdict(ps, path, r.Check, r.Verdict)
+		}
+		if strings.TrimSpace(r.Expr) == "" {
+			ps.add(path+".expr", "is empty; write a CEL expression that is true when the rule should fire")
+		}
+		texts(ps, path+".categories", r.Categories)
+	}
+}
+
+func validateRisk(ps *Problems, r *Risk) {
+	rate(ps, "risk.accounts_per_ip", r.AccountsPerIP)
+	atLeast(ps, "risk.payment_failures", r.PaymentFailures, 1)
+	fraction(ps, "risk.refund_rate", r.RefundRate)
+	fraction(ps, "risk.dispute_rate", r.DisputeRate)
+	atLeast(ps, "risk.high_value", r.HighValue, 1)
+	positive(ps, "risk.new_account_age", r.NewAccountAge)
+	positive(ps, "risk.fulfilment_window", r.FulfilmentWindow)
+}
+
+func validateReports(ps *Problems, r *Reports) {
+	groups := slices.Sorted(maps.Keys(r.Groups))
+	for _, code := range slices.Sorted(maps.Keys(r.Reasons)) {
+		path := "reports.reasons" + mapKey(code)
+		if !validName(code) {
+			ps.add(path, "reason code %q must be lower-case letters, digits, _ and -", code)
+		}
+		oneOf(ps, path, r.Reasons[code], groups, "group in reports.groups")
+	}
+	for _, g := range groups {
+		path := "reports.groups" + mapKey(g)
+		oneOf(ps, path+".severity", r.Groups[g].Severity, Severities(), "severity")
+		atLeast(ps, path+".sla", r.Groups[g].SLA, 0)
+	}
+	positive(ps, "reports.sla", r.SLA)
+	rate(ps, "reports.spike", r.Spike)
+}
+
+func validateEnforcement(ps *Problems, e *Enforcement) {
+	atLeast(ps, "enforcement.dmca.restrict_at", e.DMCA.RestrictAt, 1)
+	if e.DMCA.SuspendAt <= e.DMCA.RestrictAt {
+		ps.add("enforcement.dmca.suspend_at", "must be more than restrict_at (%d), got %d", e.DMCA.RestrictAt, e.DMCA.SuspendAt)
+	}
+	atLeast(ps, "enforcement.dmca.window_months", e.DMCA.WindowMonths, 1)
+	positive(ps, "enforcement.sanction_limits.early_payout", e.SanctionLimits.EarlyPayout)
+	positive(ps, "enforcement.sanction_limits.raised_commission", e.SanctionLimits.RaisedCommission)
+	positive(ps, "enforcement.sanction_limits.suspension", e.SanctionLimits.Suspension)
+	atLeast(ps, "enforcement.business_termination_notice", e.BusinessTerminationNotice, 0)
+	atLeast(ps, "enforcement.business_recheck_months", e.BusinessRecheckMonths, 1)
+}
+
+// verdict checks a verdict against the outcomes of its check.
+func verdict(ps *Problems, path string, c Check, v Verdict) {
+	oneOf(ps, path+".outcome", v.Outcome, c.Outcomes(), string(c)+" outcome")
+	oneOf(ps, path+".severity", v.Severity, Severities(), "severity")
+	if strings.TrimSpace(v.Clause) == "" {
+		ps.add(path+".clause", "is empty; cite the policy clause the decision rests on, e.g. \"§3.2 Prohibited items\"")
+	}
+}
+
+// oneOf checks v is one of allowed and reports whether it is.
+func oneOf(ps *Problems, path, v string, allowed []string, what string) bool {
+	if slices.Contains(allowed, v) {
+		return true
+	}
+	if what != "" {
+		what = " " + what
+	}
+	msg := fmt.Sprintf("%q is not a valid%s; use one of %s", v, what, strings.Join(allowed, ", "))
+	if s := suggest(v, allowed); s != "" {
+		msg = fmt.Sprintf("%q is not a valid%s; did you mean %q? (one of %s)", v, what, s, strings.Join(allowed, ", "))
+	}
+	ps.add(path, "%s", msg)
+	return false
+}
+
+func atLeast[T int | int64 | Duration](ps *Problems, path string, v, least T) {
+	if v < least {
+		ps.add(path, "must be at least %v, got %v", least, v)
+	}
+}
+
+func between[T int | float64](ps *Problems, path string, v, lo, hi T) {
+	if !(v >= lo && v <= hi) {
+		ps.add(path, "must be between %v and %v, got %v", lo, hi, v)
+	}
+}
+
+func aboveZero(ps *Problems, path string, v float64) {
+	if !(v > 0) {
+		ps.add(path, "must be greater than 0, got %v", v)
+	}
+}
+
+func fraction(ps *Problems, path string, v float64) {
+	if !(v >= 0 && v <= 1) || math.IsNaN(v) {
+		ps.add(path, "must be a fraction between 0 and 1 (0.9 means 90%%), got %v", v)
+	}
+}
+
+func positive(ps *Problems, path string, d Duration) {
+	if d <= 0 {
+		ps.add(path, "must be a positive duration such as 24h or 7d, got %s", d)
+	}
+}
+
+func rate(ps *Problems, path string, r Rate) {
+	atLeast(ps, path+".max", r.Max, 1)
+	positive(ps, path+".window", r.Window)
+}
+
+// texts checks a list holds no empty entries.
+func texts(ps *Problems, path string, list []string) {
+	for i, s := range list {
+		if strings.TrimSpace(s) == "" {
+			ps.add(fmt.Sprintf("%s[%d]", path, i), "is empty")
+		}
+	}
+}
+
+// validCodeKey reports whether key is a finding code ("link.phishing"), a
+// prefix ("contact.") or the fallback.
+func validCodeKey(key string) bool {
+	if key == Fallback {
+		return true
+	}
+	return key != "" && key[0] != '.' && !strings.Contains(key, "..") &&
+		strings.Trim(key, "abcdefghijklmnopqrstuvwxyz0123456789_.") == ""
+}
+
+// validName reports whether s is a lower-case identifier-like name.
+func validName(s string) bool {
+	return s != "" && len(s) <= 64 && strings.Trim(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == ""
+}
+
+func validDomain(d string) bool {
+	return strings.Contains(d, ".") && !strings.HasPrefix(d, ".") && !strings.HasSuffix(d, ".") &&
+		strings.Trim(d, "abcdefghijklmnopqrstuvwxyz0123456789.-") == ""
+}
