@@ -31,6 +31,7 @@ Usage:
   vigil user create --username U --role ROLE [--marketplace ID] [--db …]
                                                reads the password from stdin
   vigil audit verify [--db …]                  exits non-zero on a broken chain
+  vigil policy lint FILE…                      checks policy documents (YAML)
   vigil demo [--db …]                          loads the demo marketplace
   vigil bench ingest [--db …] [--events N] [--batch N] [--clients N]
   vigil version
@@ -79,6 +80,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.sub(ctx, "user", rest, map[string]func(context.Context, []string) error{"create": e.userCreate})
 	case "audit":
 		return e.sub(ctx, "audit", rest, map[string]func(context.Context, []string) error{"verify": e.auditVerify})
+	case "policy":
+		return e.sub(ctx, "policy", rest, map[string]func(context.Context, []string) error{"lint": e.policyLint})
 	case "demo":
 		return e.demo(ctx, rest)
 	case "bench":

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -126,5 +127,19 @@ func TestServeDemo(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve did not stop after its context was cancelled")
+	}
+}
+
+func TestPolicyLint(t *testing.T) {
+	dir := t.TempDir()
+	good, bad := filepath.Join(dir, "good.yaml"), filepath.Join(dir, "bad.yaml")
+	os.WriteFile(good, []byte("review:\n  min_length: 80\n"), 0o644)
+	os.WriteFile(bad, []byte("review:\n  min_lenght: 80\n"), 0o644)
+	if out, _, err := vigil(t, "", "policy", "lint", good); err != nil || !strings.Contains(out, "good.yaml: ok") {
+		t.Fatalf("clean policy: %v %s", err, out)
+	}
+	out, _, err := vigil(t, "", "policy", "lint", bad)
+	if err == nil || !strings.Contains(out, "bad.yaml:2:3:") || !strings.Contains(out, `did you mean "min_length"`) {
+		t.Fatalf("typo not reported with its position: %v %s", err, out)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
 	"github.com/vigil-ts/vigil/internal/audit"
+	"github.com/vigil-ts/vigil/internal/check"
 	"github.com/vigil-ts/vigil/internal/ingest"
 	"github.com/vigil-ts/vigil/internal/outbox"
 	"github.com/vigil-ts/vigil/internal/store"
@@ -24,11 +25,12 @@ import (
 
 // Deps are the services the API calls.
 type Deps struct {
-	DB      *store.DB
-	Tenants *tenant.Service
-	Ingest  *ingest.Service
-	Outbox  *outbox.Service
-	Log     *slog.Logger
+	DB       *store.DB
+	Tenants  *tenant.Service
+	Ingest   *ingest.Service
+	Outbox   *outbox.Service
+	Policies *check.Policies
+	Log      *slog.Logger
 	// Ingested is told how many events each request stored (metrics).
 	Ingested func(n int)
 }
@@ -54,6 +56,7 @@ func New(mux *http.ServeMux, d Deps, version string) huma.API {
 	h.registerEntities(api)
 	h.registerWebhooks(api)
 	h.registerMarketplace(api)
+	h.registerPolicy(api)
 	return api
 }
 

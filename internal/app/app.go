@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/vigil-ts/vigil/internal/api"
+	"github.com/vigil-ts/vigil/internal/check"
 	"github.com/vigil-ts/vigil/internal/ingest"
 	"github.com/vigil-ts/vigil/internal/jobs"
 	"github.com/vigil-ts/vigil/internal/obs"
@@ -48,16 +49,17 @@ type Config struct {
 
 // App is a running Vigil instance's parts.
 type App struct {
-	Cfg     Config
-	Log     *slog.Logger
-	DB      *store.DB
-	Deps    svc.Deps
-	Tenants *tenant.Service
-	Users   *user.Service
-	Ingest  *ingest.Service
-	Outbox  *outbox.Service
-	Jobs    *jobs.Client
-	Metrics *obs.Metrics
+	Cfg      Config
+	Log      *slog.Logger
+	DB       *store.DB
+	Deps     svc.Deps
+	Tenants  *tenant.Service
+	Users    *user.Service
+	Ingest   *ingest.Service
+	Outbox   *outbox.Service
+	Policies *check.Policies
+	Jobs     *jobs.Client
+	Metrics  *obs.Metrics
 	// Handler serves every HTTP route.
 	Handler http.Handler
 }
@@ -78,6 +80,10 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	}
 	a := &App{Cfg: cfg, Log: log, DB: db, Deps: svc.New(db, log)}
 	a.Tenants, a.Users, a.Ingest = tenant.New(a.Deps), user.New(a.Deps), ingest.New(a.Deps)
+	if a.Policies, err = check.NewPolicies(a.Deps); err != nil {
+		db.Close()
+		return nil, err
+	}
 	a.Outbox = outbox.New(a.Deps, webhook.Guard{AllowPrivate: cfg.AllowPrivateWebhooks, AllowHosts: cfg.WebhookAllowHosts}, 15*time.Second)
 	workers := river.NewWorkers()
 	river.AddWorker(workers, a.Outbox.Worker())
@@ -103,7 +109,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 
 func (a *App) routes() http.Handler {
 	mux := http.NewServeMux()
-	api.New(mux, api.Deps{DB: a.DB, Tenants: a.Tenants, Ingest: a.Ingest, Outbox: a.Outbox, Log: a.Log, Ingested: a.Metrics.Ingested}, a.Cfg.Version)
+	api.New(mux, api.Deps{DB: a.DB, Tenants: a.Tenants, Ingest: a.Ingest, Outbox: a.Outbox, Policies: a.Policies, Log: a.Log, Ingested: a.Metrics.Ingested}, a.Cfg.Version)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
