@@ -16,6 +16,7 @@ import (
 
 	"github.com/vigil-ts/vigil/internal/audit"
 	"github.com/vigil-ts/vigil/internal/check"
+	"github.com/vigil-ts/vigil/internal/event"
 	"github.com/vigil-ts/vigil/internal/ingest"
 	"github.com/vigil-ts/vigil/internal/outbox"
 	"github.com/vigil-ts/vigil/internal/store"
@@ -30,6 +31,7 @@ type Deps struct {
 	Ingest   *ingest.Service
 	Outbox   *outbox.Service
 	Policies *check.Policies
+	Checks   *check.Service
 	Log      *slog.Logger
 	// Ingested is told how many events each request stored (metrics).
 	Ingested func(n int)
@@ -57,6 +59,7 @@ func New(mux *http.ServeMux, d Deps, version string) huma.API {
 	h.registerWebhooks(api)
 	h.registerMarketplace(api)
 	h.registerPolicy(api)
+	h.registerChecks(api)
 	return api
 }
 
@@ -117,6 +120,12 @@ func (h *handlers) problem(ctx context.Context, err error) error {
 		return huma.Error404NotFound("not found")
 	case errors.Is(err, store.ErrConflict):
 		return huma.Error409Conflict(err.Error())
+	case errors.Is(err, check.ErrInvalid):
+		var fe *event.FieldError
+		if errors.As(err, &fe) {
+			return huma.Error422UnprocessableEntity(fe.Error(), &huma.ErrorDetail{Location: "body." + strings.TrimPrefix(fe.Field, "data."), Message: fe.Msg})
+		}
+		return huma.Error422UnprocessableEntity(err.Error())
 	case errors.Is(err, tenant.ErrInvalid), errors.Is(err, outbox.ErrInvalid), errors.Is(err, user.ErrInvalid), errors.Is(err, ingest.ErrTooMany):
 		return huma.Error422UnprocessableEntity(err.Error())
 	case errors.Is(err, context.Canceled):

@@ -74,6 +74,12 @@ type response struct {
 
 func (s *server) do(t *testing.T, method, path, key string, body any) response {
 	t.Helper()
+	return s.doH(t, method, path, key, body, nil)
+}
+
+// doH is do with extra request headers.
+func (s *server) doH(t *testing.T, method, path, key string, body any, headers map[string]string) response {
+	t.Helper()
 	var r io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -95,6 +101,9 @@ func (s *server) do(t *testing.T, method, path, key string, body any) response {
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -1,0 +1,135 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/vigil-ts/vigil/internal/app"
+	"github.com/vigil-ts/vigil/internal/store"
+	"github.com/vigil-ts/vigil/internal/store/storetest"
+)
+
+func checkListing(id, acc, title string, price int, category string) map[string]any {
+	return map[string]any{"listing_id": id, "account_id": acc, "title": title, "description": "Item " + id + ": " + title + ", kept with care by seller " + acc + ".",
+		"price": map[string]any{"amount": price, "currency": "EUR"}, "category": category,
+		"images": []map[string]any{{"url": "https://img.example.com/" + id + ".jpg"}}}
+}
+
+func codes(r response) []string {
+	var out []string
+	for _, f := range r.Body["findings"].([]any) {
+		out = append(out, f.(map[string]any)["code"].(string))
+	}
+	return out
+}
+
+func TestListingChecks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := start(t, db.Dialect, app.Config{})
+		mp, key := s.tenant(t, "Alpha")
+		_, keyB := s.tenant(t, "Beta")
+		ctx := context.Background()
+
+		ok := s.do(t, "POST", "/v1/checks/listing", key, checkListing("l1", "u1", "Trek road bike 56cm", 45000, "bikes")).want(t, 200)
+		if ok.Body["outcome"] != "approved" || ok.Body["status"] != "approved" || len(codes(ok)) != 0 {
+			t.Fatalf("clean listing: %s", ok.Raw)
+		}
+		if l := s.do(t, "GET", "/v1/listings/l1", key, nil).want(t, 200); l.Body["data"].(map[string]any)["title"] != "Trek road bike 56cm" {
+			t.Fatalf("checked listing not stored: %s", l.Raw)
+		}
+
+		noImage := checkListing("l2", "u2", "Oak dining table", 30000, "furniture")
+		delete(noImage, "images")
+		r := s.do(t, "POST", "/v1/checks/listing", key, noImage).want(t, 200)
+		if r.Body["outcome"] != "changes_requested" || !slices.Contains(codes(r), "required.images") {
+			t.Fatalf("listing without images: %s", r.Raw)
+		}
+		if f, _ := r.Body["fields_to_change"].([]any); len(f) != 1 || f[0] != "images" {
+			t.Fatalf("fields to change: %s", r.Raw)
+		}
+
+		// The same seller again with a near-identical title: held for review, naming the original.
+		dup := s.do(t, "POST", "/v1/checks/listing", key, checkListing("l3", "u1", "Trek road bike 56 cm", 44000, "bikes")).want(t, 200)
+		if dup.Body["outcome"] != "pending_review" || !slices.Contains(codes(dup), "duplicate.title") {
+			t.Fatalf("duplicate title: %s", dup.Raw)
+		}
+		if refs := dup.Body["findings"].([]any)[0].(map[string]any)["refs"].([]any); refs[0] != "l1" {
+			t.Fatalf("duplicate evidence: %v", refs)
+		}
+		items, err := s.DB.PendingReviewItems(ctx, mp, 10)
+		if err != nil || len(items) != 1 || items[0].SubjectID != "l3" {
+			t.Fatalf("review queue: %+v %v", items, err)
+		}
+
+		// Price sanity once the category has enough prices.
+		for i := range 35 {
+			s.do(t, "POST", "/v1/checks/listing", key, checkListing(fmt.Sprintf("p%d", i), fmt.Sprintf("s%d", i),
+				fmt.Sprintf("Camera body model %d", i*7919), 24000+(i%7)*500, "cameras")).want(t, 200)
+		}
+		cheap := s.do(t, "POST", "/v1/checks/listing", key, checkListing("cheap", "s99", "Mirrorless camera, like new", 3000, "cameras")).want(t, 200)
+		if !slices.Contains(codes(cheap), "price.below_market") || cheap.Body["outcome"] == "approved" {
+			t.Fatalf("a price far below the category was not flagged: %s", cheap.Raw)
+		}
+
+		// Policy: a prohibited category, a live rule and a shadow rule.
+		pol := `listing:
+  prohibited_categories: [weapons]
+rules:
+  - name: expensive_from_unknown
+    check: listing
+    expr: listing.price > 500000
+    outcome: pending_review
+    severity: medium
+    clause: "§4 High-value listings"
+  - name: shadow_everything
+    check: listing
+    expr: listing.price > 0
+    outcome: rejected
+    severity: high
+    clause: "trial"
+    shadow: true
+`
+		s.do(t, "PUT", "/v1/policy", key, map[string]any{"document": pol}).want(t, 200)
+		r = s.do(t, "POST", "/v1/checks/listing", key, checkListing("w1", "u5", "Hunting knife", 5000, "weapons")).want(t, 200)
+		if r.Body["outcome"] != "rejected" || !slices.Contains(codes(r), "category.prohibited") {
+			t.Fatalf("prohibited category: %s", r.Raw)
+		}
+		r = s.do(t, "POST", "/v1/checks/listing", key, checkListing("car1", "u6", "Porsche 911 Carrera", 9500000, "cars")).want(t, 200)
+		if r.Body["outcome"] != "pending_review" {
+			t.Fatalf("rule did not apply (and the shadow rule must not reject): %s", r.Raw)
+		}
+		var shadowSeen bool
+		for _, h := range r.Body["rule_hits"].([]any) {
+			h := h.(map[string]any)
+			if h["rule"] == "shadow_everything" && h["shadow"] == true {
+				shadowSeen = true
+			}
+		}
+		if !shadowSeen || num(r.Body["policy_version"]) != 1 {
+			t.Fatalf("shadow rule not recorded: %s", r.Raw)
+		}
+
+		// Idempotent retries return the first decision.
+		hdr := map[string]string{"Idempotency-Key": "req-42"}
+		first := s.doH(t, "POST", "/v1/checks/listing", key, checkListing("i1", "u7", "Road bike", 20000, "bikes"), hdr).want(t, 200)
+		again := s.doH(t, "POST", "/v1/checks/listing", key, checkListing("i1", "u7", "Road bike", 20000, "bikes"), hdr).want(t, 200)
+		if first.Body["decision_id"] != again.Body["decision_id"] || again.Body["replayed"] != true {
+			t.Fatalf("retry decided again: %s / %s", first.Raw, again.Raw)
+		}
+
+		// Stored decisions are explainable later, and private to the marketplace.
+		id := dup.Body["decision_id"].(string)
+		if d := s.do(t, "GET", "/v1/decisions/"+id, key, nil).want(t, 200); d.Body["outcome"] != "pending_review" || len(codes(d)) == 0 {
+			t.Fatalf("stored decision: %s", d.Raw)
+		}
+		s.do(t, "GET", "/v1/decisions/"+id, keyB, nil).problem(t, 404, "not found")
+
+		// Invalid input: a clear 422 naming the field, nothing stored.
+		bad := checkListing("bad", "u8", "x", 100, "bikes")
+		bad["price"] = map[string]any{"amount": 100, "currency": "euro"}
+		s.do(t, "POST", "/v1/checks/listing", key, bad).problem(t, 422, "currency")
+		s.do(t, "GET", "/v1/listings/bad", key, nil).want(t, 404)
+	})
+}

@@ -1,0 +1,73 @@
+package check
+
+import (
+	"context"
+	"sync"
+
+	"github.com/vigil-ts/vigil/internal/detect/near"
+	"github.com/vigil-ts/vigil/internal/detect/price"
+	"github.com/vigil-ts/vigil/internal/store"
+)
+
+// indexes keep, per marketplace, what checks compare a listing with: the
+// near-duplicate indexes of titles (per seller) and descriptions (across
+// sellers) and the category price statistics. They live in memory, are
+// rebuilt from the store the first time a marketplace is checked, and are
+// kept up to date as checks store listings.
+type indexes struct {
+	db     *store.DB
+	prices *price.Stats
+	mu     sync.Mutex
+	byMP   map[string]*marketIndex
+}
+
+type marketIndex struct {
+	once   sync.Once
+	err    error
+	titles *near.Index
+	descs  *near.Index
+}
+
+// nearThreshold is what the indexes are tuned for: a little below the
+// default policy thresholds (0.90 titles, 0.85 descriptions), so a
+// marketplace may lower them somewhat without losing recall.
+const nearThreshold = 0.8
+
+func newIndexes(db *store.DB) *indexes {
+	return &indexes{db: db, prices: price.New(price.DefaultWindow), byMP: map[string]*marketIndex{}}
+}
+
+// market returns the marketplace's indexes, loading them on first use.
+func (ix *indexes) market(ctx context.Context, marketplaceID string) (*marketIndex, error) {
+	ix.mu.Lock()
+	m, ok := ix.byMP[marketplaceID]
+	if !ok {
+		m = &marketIndex{titles: near.New(near.Options{Kind: near.Chars, Threshold: nearThreshold}),
+			descs: near.New(near.Options{Kind: near.Words, Threshold: nearThreshold})}
+		ix.byMP[marketplaceID] = m
+	}
+	ix.mu.Unlock()
+	m.once.Do(func() {
+		m.err = ix.db.ScanListings(context.WithoutCancel(ctx), marketplaceID, func(l store.ListingText) {
+			ix.add(marketplaceID, m, l)
+		})
+	})
+	if m.err != nil {
+		// Let the next check try again rather than run on half an index.
+		ix.mu.Lock()
+		delete(ix.byMP, marketplaceID)
+		ix.mu.Unlock()
+		return nil, m.err
+	}
+	return m, nil
+}
+
+func (ix *indexes) add(marketplaceID string, m *marketIndex, l store.ListingText) {
+	m.titles.Add(l.ID, l.AccountID, l.Title)
+	if l.Description != "" {
+		m.descs.Add(l.ID, l.AccountID, l.Description)
+	}
+	if l.Price > 0 {
+		ix.prices.Add(price.Key(marketplaceID, l.Category, l.Currency), l.Price)
+	}
+}

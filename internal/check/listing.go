@@ -1,0 +1,374 @@
+package check
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vigil-ts/vigil/internal/audit"
+	"github.com/vigil-ts/vigil/internal/detect"
+	"github.com/vigil-ts/vigil/internal/detect/near"
+	"github.com/vigil-ts/vigil/internal/detect/price"
+	"github.com/vigil-ts/vigil/internal/event"
+	"github.com/vigil-ts/vigil/internal/policy"
+	"github.com/vigil-ts/vigil/internal/store"
+	"github.com/vigil-ts/vigil/internal/svc"
+)
+
+// ErrInvalid wraps a check request whose data is not valid; the
+// *event.FieldError in the chain names the field.
+var ErrInvalid = errors.New("invalid check request")
+
+// TextScanner finds contact details, links, scam scripts and prohibited
+// words in one field of text.
+type TextScanner interface {
+	Scan(text, field string) []detect.Finding
+}
+
+// Notifier queues a webhook inside a transaction (the outbox).
+type Notifier interface {
+	Notify(ctx context.Context, tx *store.Tx, marketplaceID, eventType string, data any) (int, error)
+}
+
+// TakedownEvent is the webhook type sent at once for a phishing link (R-L5, R-R3).
+const TakedownEvent = "link.takedown"
+
+// Service makes the synchronous decisions.
+type Service struct {
+	svc.Deps
+	Policies *Policies
+	Text     TextScanner
+	Outbox   Notifier
+	ix       *indexes
+}
+
+// New returns a Service.
+func New(d svc.Deps, p *Policies, text TextScanner, outbox Notifier) *Service {
+	return &Service{Deps: d, Policies: p, Text: text, Outbox: outbox, ix: newIndexes(d.DB)}
+}
+
+// Decided is a decision as the API returns it.
+type Decided struct {
+	DecisionID    string           `json:"decision_id"`
+	Outcome       string           `json:"outcome"`
+	Status        string           `json:"status,omitempty" doc:"The listing's status after this decision."`
+	Findings      []detect.Finding `json:"findings"`
+	FieldsChange  []string         `json:"fields_to_change,omitempty" doc:"Fields the seller must change (changes_requested)."`
+	Reasons       []policy.Reason  `json:"reasons" doc:"Each finding or rule that shaped the outcome, with the policy clause it cites."`
+	RuleHits      []policy.RuleHit `json:"rule_hits" doc:"Custom rules that fired; shadow rules are recorded here and never acted on."`
+	PolicyVersion int64            `json:"policy_version"`
+	Replayed      bool             `json:"replayed,omitempty" doc:"This is the stored decision of an earlier request with the same Idempotency-Key."`
+	CreatedAt     time.Time        `json:"created_at"`
+}
+
+// Listing decides whether a listing may go live (R-L1–R-L6). data is the
+// listing.upserted payload. The listing is stored with its new status, the
+// decision with its evidence, a review item when a person must look, and
+// the takedown webhook when a phishing link was found — in one transaction.
+func (s *Service) Listing(ctx context.Context, marketplaceID string, actor audit.Actor, data json.RawMessage, idempotencyKey string) (Decided, error) {
+	if r, ok, err := s.replay(ctx, marketplaceID, idempotencyKey); ok || err != nil {
+		return r, err
+	}
+	now := s.Now()
+	ev, err := event.Parse(event.Envelope{ID: "check", Type: "listing.upserted", OccurredAt: now, Data: data}, now)
+	if err != nil {
+		return Decided{}, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	l := ev.Payload.(*event.ListingUpserted)
+	eff, err := s.Policies.Get(ctx, marketplaceID)
+	if err != nil {
+		return Decided{}, err
+	}
+	pol := eff.Compiled.Policy(l.Category)
+	m, err := s.ix.market(ctx, marketplaceID)
+	if err != nil {
+		return Decided{}, err
+	}
+	facts, err := s.DB.AccountFacts(ctx, marketplaceID, l.AccountID)
+	if err != nil {
+		return Decided{}, err
+	}
+	stats, _ := s.ix.prices.Snapshot(price.Key(marketplaceID, l.Category, l.Price.Currency))
+
+	var findings []detect.Finding
+	findings = append(findings, requiredFields(pol, l)...)
+	if slices.Contains(pol.Listing.ProhibitedCategories, l.Category) {
+		findings = append(findings, detect.Finding{Code: "category.prohibited", Field: "category", Value: l.Category,
+			Detail: "This category is not allowed on the marketplace."})
+	}
+	if s.Text != nil {
+		findings = append(findings, s.Text.Scan(l.Title, "title")...)
+		findings = append(findings, s.Text.Scan(l.Description, "description")...)
+	}
+	findings = append(findings, price.Check(stats, l.Price.Amount, price.Params{MinSamples: pol.Listing.Price.MinSamples,
+		HighMADs: pol.Listing.Price.HighMADs, LowMADs: pol.Listing.Price.LowMADs,
+		BelowMarketFraction: pol.Listing.Price.BelowMarket, MADFloor: pol.Listing.Price.MADFloor})...)
+	findings = append(findings, counterfeit(pol, l)...)
+	findings = append(findings, duplicates(pol, m, l)...)
+	if pol.Listing.ManualReview {
+		findings = append(findings, detect.Finding{Code: policy.ManualReviewCode, Detail: "The policy requires a person to review listings in this category before they go live."})
+	}
+
+	vars := map[string]any{
+		"listing":  listingVars(l),
+		"account":  accountVars(l.AccountID, facts, now),
+		"context":  map[string]any{"category_median_price": int64(stats.Median), "category_mad": int64(stats.MAD), "category_samples": int64(stats.N)},
+		"findings": policy.FindingVars(findings),
+	}
+	if stats.N == 0 {
+		// No statistics yet: rules over them must not fire (R-P1).
+		vars["context"] = map[string]any{"category_samples": int64(0)}
+	}
+	hits := eff.Compiled.Evaluate(policy.CheckListing, l.Category, vars)
+	dec := eff.Compiled.Outcome(policy.CheckListing, l.Category, findings, hits)
+
+	res := Decided{DecisionID: s.NewID(), Outcome: dec.Outcome, Status: dec.Outcome, Findings: nonNilFindings(findings),
+		FieldsChange: dec.Fields, Reasons: dec.Reasons, RuleHits: nonNilHits(hits), PolicyVersion: eff.Version, CreatedAt: now}
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.ApplyEvent(ctx, marketplaceID, ev); err != nil {
+			return err
+		}
+		if err := tx.SetListingStatus(ctx, marketplaceID, l.ListingID, res.Status); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, marketplaceID, actor, store.Decision{Kind: "listing", SubjectType: "listing", SubjectID: l.ListingID,
+			AccountID: l.AccountID, Category: l.Category, IdempotencyKey: idempotencyKey}, ev.Data, res, dec, pol)
+	})
+	if errors.Is(err, store.ErrConflict) && idempotencyKey != "" {
+		// A concurrent request with the same key won the race: answer
+		// with its decision.
+		r, _, rerr := s.replay(ctx, marketplaceID, idempotencyKey)
+		return r, rerr
+	}
+	if err != nil {
+		return Decided{}, err
+	}
+	s.ix.add(marketplaceID, m, store.ListingText{ID: l.ListingID, AccountID: l.AccountID, Title: l.Title,
+		Description: l.Description, Category: l.Category, Currency: l.Price.Currency, Price: l.Price.Amount})
+	return res, nil
+}
+
+// record stores the decision, its review item and audit entry, and queues
+// the takedown webhook for phishing, inside tx.
+func (s *Service) record(ctx context.Context, tx *store.Tx, marketplaceID string, actor audit.Actor, d store.Decision, input []byte, res Decided, dec policy.Decision, pol *policy.Policy) error {
+	var err error
+	d.ID, d.MarketplaceID, d.Outcome, d.PolicyVersion, d.CreatedAt, d.Input = res.DecisionID, marketplaceID, res.Outcome, res.PolicyVersion, res.CreatedAt, input
+	if d.Findings, err = json.Marshal(res.Findings); err != nil {
+		return err
+	}
+	if d.RuleHits, err = json.Marshal(res.RuleHits); err != nil {
+		return err
+	}
+	if d.Reasons, err = json.Marshal(res.Reasons); err != nil {
+		return err
+	}
+	if err := tx.CreateDecision(ctx, d); err != nil {
+		return err
+	}
+	if dec.NeedsReview() {
+		if err := tx.CreateReviewItem(ctx, store.ReviewItem{ID: s.NewID(), MarketplaceID: marketplaceID, DecisionID: d.ID,
+			SubjectType: d.SubjectType, SubjectID: d.SubjectID, Reason: reviewReason(dec), CreatedAt: res.CreatedAt}); err != nil {
+			return err
+		}
+	}
+	if pol.Links.TakedownWebhook && s.Outbox != nil {
+		for _, f := range res.Findings {
+			if f.Code != "link.phishing" {
+				continue
+			}
+			if _, err := s.Outbox.Notify(ctx, tx, marketplaceID, TakedownEvent, map[string]any{"url": f.Value, "match": f.Match,
+				"subject_type": d.SubjectType, "subject_id": d.SubjectID, "decision_id": d.ID, "detail": f.Detail}); err != nil {
+				return err
+			}
+		}
+	}
+	return tx.Audit(ctx, marketplaceID, actor, d.Kind+".checked", d.SubjectType, d.SubjectID,
+		map[string]any{"decision_id": d.ID, "outcome": d.Outcome, "findings": len(res.Findings), "policy_version": d.PolicyVersion}, res.CreatedAt)
+}
+
+// replay returns the stored decision for a retried request.
+func (s *Service) replay(ctx context.Context, marketplaceID, key string) (Decided, bool, error) {
+	if key == "" {
+		return Decided{}, false, nil
+	}
+	d, err := s.DB.DecisionByIdempotencyKey(ctx, marketplaceID, key)
+	if errors.Is(err, store.ErrNotFound) {
+		return Decided{}, false, nil
+	}
+	if err != nil {
+		return Decided{}, false, err
+	}
+	r, err := ResultOf(d)
+	r.Replayed = true
+	return r, true, err
+}
+
+// ResultOf rebuilds the API result of a stored decision.
+func ResultOf(d store.Decision) (Decided, error) {
+	r := Decided{DecisionID: d.ID, Outcome: d.Outcome, PolicyVersion: d.PolicyVersion, CreatedAt: d.CreatedAt}
+	if d.SubjectType == "listing" {
+		r.Status = d.Outcome
+	}
+	var reasons []policy.Reason
+	err := errors.Join(json.Unmarshal(d.Findings, &r.Findings), json.Unmarshal(d.RuleHits, &r.RuleHits), json.Unmarshal(d.Reasons, &reasons))
+	r.Reasons = reasons
+	for _, re := range reasons {
+		if re.Outcome == policy.ChangesRequested && re.Finding != nil && re.Finding.Field != "" && !slices.Contains(r.FieldsChange, re.Finding.Field) {
+			r.FieldsChange = append(r.FieldsChange, re.Finding.Field)
+		}
+	}
+	return r, err
+}
+
+func reviewReason(dec policy.Decision) string {
+	var codes []string
+	for _, r := range dec.Reasons {
+		if r.Finding != nil {
+			codes = append(codes, r.Finding.Code)
+		} else if r.Rule != "" {
+			codes = append(codes, "rule:"+r.Rule)
+		}
+	}
+	return strings.Join(slices.Compact(codes), ", ")
+}
+
+// requiredFields reports what the category requires and the listing lacks (R-L1).
+func requiredFields(pol *policy.Policy, l *event.ListingUpserted) []detect.Finding {
+	var out []detect.Finding
+	missing := func(field, detail string) {
+		out = append(out, detect.Finding{Code: "required." + field, Field: field, Detail: detail})
+	}
+	for _, f := range pol.Listing.RequiredFields {
+		switch f {
+		case "title":
+			if strings.TrimSpace(l.Title) == "" {
+				missing(f, "A title is required.")
+			}
+		case "description":
+			if strings.TrimSpace(l.Description) == "" {
+				missing(f, "A description is required.")
+			}
+		case "price":
+			if l.Price.Amount <= 0 {
+				missing(f, "A price is required.")
+			}
+		case "category":
+			if l.Category == "" {
+				missing(f, "A category is required.")
+			}
+		case "images":
+			// min_images below says how many.
+		default:
+			if _, ok := l.Attributes[f]; !ok {
+				missing(f, fmt.Sprintf("The attribute %q is required.", f))
+			}
+		}
+	}
+	if n := pol.Listing.MinImages; len(l.Images) < n {
+		out = append(out, detect.Finding{Code: "required.images", Field: "images", Value: fmt.Sprint(len(l.Images)),
+			Threshold: fmt.Sprint(n), Detail: fmt.Sprintf("At least %d image(s) are required.", n)})
+	}
+	for _, a := range pol.Listing.RequiredAttributes[l.Category] {
+		if v, ok := l.Attributes[a]; !ok || v == nil || v == "" {
+			out = append(out, detect.Finding{Code: "required." + a, Field: "attributes." + a,
+				Detail: fmt.Sprintf("Listings in %s must state %s.", l.Category, strings.ReplaceAll(a, "_", " "))})
+		}
+	}
+	return out
+}
+
+// counterfeit flags a protected brand at an implausible price (R-L3).
+func counterfeit(pol *policy.Policy, l *event.ListingUpserted) []detect.Finding {
+	if len(pol.Listing.CounterfeitBrands) == 0 {
+		return nil
+	}
+	brands := make([]price.Brand, 0, len(pol.Listing.CounterfeitBrands))
+	for name, minPrice := range pol.Listing.CounterfeitBrands {
+		brands = append(brands, price.Brand{Name: name, MinPrice: minPrice})
+	}
+	b := price.NewBrands(brands)
+	out := price.Counterfeit("title", b.Find(l.Title), l.Price.Amount)
+	if len(out) == 0 {
+		out = price.Counterfeit("description", b.Find(l.Description), l.Price.Amount)
+	}
+	return out
+}
+
+// duplicates finds the seller's own near-identical titles and descriptions
+// copied from other sellers (R-L4).
+func duplicates(pol *policy.Policy, m *marketIndex, l *event.ListingUpserted) []detect.Finding {
+	var out []detect.Finding
+	dup := func(code, field string, matches []near.Match, threshold float64, detail string) {
+		if len(matches) == 0 {
+			return
+		}
+		f := detect.Finding{Code: code, Field: field, Value: fmt.Sprintf("%.2f", matches[0].Similarity),
+			Threshold: fmt.Sprintf("%.2f", threshold), Detail: detail}
+		for _, mt := range matches {
+			f.Refs = append(f.Refs, mt.ID)
+		}
+		out = append(out, f)
+	}
+	t := pol.Listing.Duplicates.TitleSimilarity
+	dup("duplicate.title", "title", m.titles.Query(l.Title, near.QueryOpts{MinSimilarity: t, SameGroup: l.AccountID, ExcludeID: l.ListingID, Limit: 5}),
+		t, "The seller already has a listing with a nearly identical title.")
+	if l.Description != "" {
+		d := pol.Listing.Duplicates.DescriptionSimilarity
+		dup("duplicate.description", "description", m.descs.Query(l.Description, near.QueryOpts{MinSimilarity: d, ExcludeGroup: l.AccountID, ExcludeID: l.ListingID, Limit: 5}),
+			d, "The description copies another seller's listing.")
+	}
+	return out
+}
+
+func listingVars(l *event.ListingUpserted) map[string]any {
+	images := make([]any, len(l.Images))
+	for i, im := range l.Images {
+		images[i] = im.URL
+	}
+	v := map[string]any{"id": l.ListingID, "account_id": l.AccountID, "title": l.Title, "description": l.Description,
+		"price": l.Price.Amount, "currency": l.Price.Currency, "category": l.Category, "images": images,
+		"attributes": map[string]any{}}
+	if l.Attributes != nil {
+		v["attributes"] = l.Attributes
+	}
+	if loc := l.Location; loc != nil {
+		// Never the street (R-L9).
+		v["location"] = map[string]any{"postcode": loc.Postcode, "city": loc.City, "country": loc.Country}
+	}
+	return v
+}
+
+// accountVars exposes what is known of the acting account; unknown facts
+// are left out so that rules about them do not fire (R-P1).
+func accountVars(id string, f store.AccountFacts, now time.Time) map[string]any {
+	v := map[string]any{"id": id}
+	if !f.Found {
+		return v
+	}
+	verified := make([]any, len(f.Verified))
+	for i, k := range f.Verified {
+		verified[i] = k
+	}
+	v["kind"], v["country"], v["verified"] = f.Kind, f.Country, verified
+	v["age_days"] = int64(now.Sub(f.RegisteredAt).Hours() / 24)
+	v["listings_count"], v["orders_count"], v["reviews_count"] = f.ListingsCount, f.OrdersCount, f.ReviewsCount
+	return v
+}
+
+func nonNilFindings(f []detect.Finding) []detect.Finding {
+	if f == nil {
+		return []detect.Finding{}
+	}
+	return f
+}
+
+func nonNilHits(h []policy.RuleHit) []policy.RuleHit {
+	if h == nil {
+		return []policy.RuleHit{}
+	}
+	return h
+}

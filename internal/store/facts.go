@@ -1,0 +1,72 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// AccountFacts is what checks know about an account besides its events.
+type AccountFacts struct {
+	Found         bool
+	Kind          string
+	Country       string
+	RegisteredAt  time.Time
+	Verified      []string // verification kinds with status verified
+	ListingsCount int64
+	OrdersCount   int64 // orders delivered where the account was buyer or seller
+	ReviewsCount  int64 // reviews written
+}
+
+// AccountFacts gathers an account's facts in one round trip.
+func (c conn) AccountFacts(ctx context.Context, marketplaceID, accountID string) (AccountFacts, error) {
+	var f AccountFacts
+	var registered int64
+	err := c.q.QueryRowContext(ctx, `SELECT a.kind, a.country, a.registered_at,
+		(SELECT COUNT(*) FROM listings WHERE marketplace_id = $1 AND account_id = $2),
+		(SELECT COUNT(*) FROM orders WHERE marketplace_id = $1 AND (buyer_id = $2 OR seller_id = $2) AND delivered_at IS NOT NULL),
+		(SELECT COUNT(*) FROM reviews WHERE marketplace_id = $1 AND author_id = $2)
+		FROM accounts a WHERE a.marketplace_id = $1 AND a.id = $2`, marketplaceID, accountID).
+		Scan(&f.Kind, &f.Country, &registered, &f.ListingsCount, &f.OrdersCount, &f.ReviewsCount)
+	if isNoRows(err) {
+		return f, nil
+	}
+	if err != nil {
+		return f, err
+	}
+	f.Found, f.RegisteredAt = true, fromMicros(registered)
+	v, err := c.verifications(ctx, marketplaceID, accountID)
+	if err != nil {
+		return f, err
+	}
+	for kind, status := range v {
+		if status == "verified" {
+			f.Verified = append(f.Verified, kind)
+		}
+	}
+	return f, nil
+}
+
+// ListingText is what the duplicate and price indexes need of a listing.
+type ListingText struct {
+	ID, AccountID, Title, Description, Category, Currency string
+	Price                                                 int64
+}
+
+// ScanListings calls fn for every listing of a marketplace, oldest update
+// first, to rebuild in-memory indexes.
+func (c conn) ScanListings(ctx context.Context, marketplaceID string, fn func(ListingText)) error {
+	rows, err := c.q.QueryContext(ctx, `SELECT id, account_id, title, description, category, currency, price_amount
+		FROM listings WHERE marketplace_id = $1 ORDER BY updated_at, id`, marketplaceID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var l ListingText
+		if err := rows.Scan(&l.ID, &l.AccountID, &l.Title, &l.Description, &l.Category, &l.Currency, &l.Price); err != nil {
+			return err
+		}
+		fn(l)
+	}
+	return rows.Err()
+}
