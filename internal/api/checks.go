@@ -7,6 +7,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/vigil-ts/vigil/internal/audit"
 	"github.com/vigil-ts/vigil/internal/check"
 	"github.com/vigil-ts/vigil/internal/event"
 )
@@ -14,6 +15,11 @@ import (
 type listingCheckInput struct {
 	IdempotencyKey string `header:"Idempotency-Key" maxLength:"200" doc:"Retries with the same key return the first decision instead of deciding again."`
 	Body           event.ListingUpserted
+}
+
+type messageCheckInput struct {
+	IdempotencyKey string `header:"Idempotency-Key" maxLength:"200" doc:"Retries with the same key return the first decision instead of deciding again."`
+	Body           event.MessageSent
 }
 
 type decisionOutput struct {
@@ -31,16 +37,15 @@ func (h *handlers) registerChecks(api huma.API) {
 			"A phishing link queues the `link.takedown` webhook at once.",
 		Security: secured(), MaxBodyBytes: 1 << 20},
 		func(ctx context.Context, in *listingCheckInput) (*decisionOutput, error) {
-			c := callerFrom(ctx)
-			data, err := json.Marshal(in.Body)
-			if err != nil {
-				return nil, h.problem(ctx, err)
-			}
-			res, err := h.Checks.Listing(ctx, c.key.MarketplaceID, c.actor(), data, in.IdempotencyKey)
-			if err != nil {
-				return nil, h.problem(ctx, err)
-			}
-			return &decisionOutput{Body: res}, nil
+			return h.decide(ctx, in.Body, in.IdempotencyKey, h.Checks.Listing)
+		})
+	huma.Register(api, huma.Operation{OperationID: "check-message", Method: http.MethodPost, Path: "/v1/checks/message", Tags: tags,
+		Summary: "Decide what happens to a message before delivery",
+		Description: "Finds contact details (also spelled out, spaced or disguised), links and phishing, scam scripts and spam " +
+			"(new conversations per hour), runs the custom rules, and answers `allow`, `warn`, `mask` (with `masked_text`), `hold` or `block`.",
+		Security: secured(), MaxBodyBytes: 1 << 20},
+		func(ctx context.Context, in *messageCheckInput) (*decisionOutput, error) {
+			return h.decide(ctx, in.Body, in.IdempotencyKey, h.Checks.Message)
 		})
 	huma.Register(api, huma.Operation{OperationID: "get-decision", Method: http.MethodGet, Path: "/v1/decisions/{id}", Tags: tags,
 		Summary: "A stored decision with its findings, reasons and rule hits", Security: secured()},
@@ -55,4 +60,19 @@ func (h *handlers) registerChecks(api huma.API) {
 			}
 			return &decisionOutput{Body: res}, nil
 		})
+}
+
+// decide runs one check on the request body.
+func (h *handlers) decide(ctx context.Context, body any, key string,
+	fn func(context.Context, string, audit.Actor, json.RawMessage, string) (check.Decided, error)) (*decisionOutput, error) {
+	c := callerFrom(ctx)
+	data, err := json.Marshal(body)
+	if err != nil {
+		return nil, h.problem(ctx, err)
+	}
+	res, err := fn(ctx, c.key.MarketplaceID, c.actor(), data, key)
+	if err != nil {
+		return nil, h.problem(ctx, err)
+	}
+	return &decisionOutput{Body: res}, nil
 }

@@ -133,3 +133,27 @@ rules:
 		s.do(t, "GET", "/v1/listings/bad", key, nil).want(t, 404)
 	})
 }
+
+func TestMessageRateLimit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := start(t, db.Dialect, app.Config{})
+		_, key := s.tenant(t, "Alpha")
+		msg := func(conv string, i int) map[string]any {
+			return map[string]any{"message_id": fmt.Sprintf("%s-%d", conv, i), "conversation_id": conv, "sender_id": "spammer",
+				"recipient_id": fmt.Sprintf("r-%s", conv), "text": "Hello, is this still available?"}
+		}
+		for i := range 20 {
+			if r := s.do(t, "POST", "/v1/checks/message", key, msg(fmt.Sprintf("c%d", i), 0)).want(t, 200); r.Body["outcome"] != "allow" {
+				t.Fatalf("conversation %d: %s", i, r.Raw)
+			}
+		}
+		// Replies in an existing conversation are not new conversations.
+		if r := s.do(t, "POST", "/v1/checks/message", key, msg("c3", 1)).want(t, 200); r.Body["outcome"] != "allow" {
+			t.Fatalf("reply: %s", r.Raw)
+		}
+		r := s.do(t, "POST", "/v1/checks/message", key, msg("c20", 0)).want(t, 200)
+		if r.Body["outcome"] != "block" || !slices.Contains(codes(r), "spam.rate_limit") {
+			t.Fatalf("21st new conversation within the hour: %s", r.Raw)
+		}
+	})
+}

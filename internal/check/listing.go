@@ -58,6 +58,7 @@ type Decided struct {
 	Status        string           `json:"status,omitempty" doc:"The listing's status after this decision."`
 	Findings      []detect.Finding `json:"findings"`
 	FieldsChange  []string         `json:"fields_to_change,omitempty" doc:"Fields the seller must change (changes_requested)."`
+	MaskedText    string           `json:"masked_text,omitempty" doc:"The message with contact details hidden, when the outcome is mask."`
 	Reasons       []policy.Reason  `json:"reasons" doc:"Each finding or rule that shaped the outcome, with the policy clause it cites."`
 	RuleHits      []policy.RuleHit `json:"rule_hits" doc:"Custom rules that fired; shadow rules are recorded here and never acted on."`
 	PolicyVersion int64            `json:"policy_version"`
@@ -113,42 +114,76 @@ func (s *Service) Listing(ctx context.Context, marketplaceID string, actor audit
 		findings = append(findings, detect.Finding{Code: policy.ManualReviewCode, Detail: "The policy requires a person to review listings in this category before they go live."})
 	}
 
-	vars := map[string]any{
-		"listing":  listingVars(l),
-		"account":  accountVars(l.AccountID, facts, now),
-		"context":  map[string]any{"category_median_price": int64(stats.Median), "category_mad": int64(stats.MAD), "category_samples": int64(stats.N)},
-		"findings": policy.FindingVars(findings),
+	ctxVars := map[string]any{"category_samples": int64(stats.N)}
+	if stats.N > 0 {
+		// Without statistics, rules over them must not fire (R-P1).
+		ctxVars["category_median_price"], ctxVars["category_mad"] = int64(stats.Median), int64(stats.MAD)
 	}
-	if stats.N == 0 {
-		// No statistics yet: rules over them must not fire (R-P1).
-		vars["context"] = map[string]any{"category_samples": int64(0)}
-	}
-	hits := eff.Compiled.Evaluate(policy.CheckListing, l.Category, vars)
-	dec := eff.Compiled.Outcome(policy.CheckListing, l.Category, findings, hits)
-
-	res := Decided{DecisionID: s.NewID(), Outcome: dec.Outcome, Status: dec.Outcome, Findings: nonNilFindings(findings),
-		FieldsChange: dec.Fields, Reasons: dec.Reasons, RuleHits: nonNilHits(hits), PolicyVersion: eff.Version, CreatedAt: now}
-	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.ApplyEvent(ctx, marketplaceID, ev); err != nil {
-			return err
-		}
-		if err := tx.SetListingStatus(ctx, marketplaceID, l.ListingID, res.Status); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, marketplaceID, actor, store.Decision{Kind: "listing", SubjectType: "listing", SubjectID: l.ListingID,
-			AccountID: l.AccountID, Category: l.Category, IdempotencyKey: idempotencyKey}, ev.Data, res, dec, pol)
+	res, err := s.finish(ctx, run{
+		marketplaceID: marketplaceID, actor: actor, idempotencyKey: idempotencyKey, ev: ev, eff: eff, check: policy.CheckListing,
+		category: l.Category, accountID: l.AccountID, findings: findings,
+		vars: map[string]any{"listing": listingVars(l), "account": accountVars(l.AccountID, facts, now), "context": ctxVars},
+		apply: func(tx *store.Tx, d *Decided, _ policy.Decision) error {
+			d.Status = d.Outcome
+			return tx.SetListingStatus(ctx, marketplaceID, l.ListingID, d.Status)
+		},
 	})
-	if errors.Is(err, store.ErrConflict) && idempotencyKey != "" {
+	if err != nil || res.Replayed {
+		return res, err
+	}
+	s.ix.add(marketplaceID, m, store.ListingText{ID: l.ListingID, AccountID: l.AccountID, Title: l.Title,
+		Description: l.Description, Category: l.Category, Currency: l.Price.Currency, Price: l.Price.Amount})
+	return res, nil
+}
+
+// run is one check's inputs to the shared decide-and-store steps.
+type run struct {
+	marketplaceID  string
+	actor          audit.Actor
+	idempotencyKey string
+	ev             event.Event
+	eff            Effective
+	check          policy.Check
+	category       string
+	accountID      string
+	findings       []detect.Finding
+	vars           map[string]any
+	// apply makes the check's own state change inside the transaction and
+	// may complete the result (a listing's status, a message's masked text).
+	apply func(tx *store.Tx, d *Decided, dec policy.Decision) error
+}
+
+// finish evaluates the custom rules, maps findings and hits to the outcome,
+// and stores the entity, the decision, its review item, webhook and audit
+// entry in one transaction.
+func (s *Service) finish(ctx context.Context, r run) (Decided, error) {
+	r.vars["findings"] = policy.FindingVars(r.findings)
+	hits := r.eff.Compiled.Evaluate(r.check, r.category, r.vars)
+	dec := r.eff.Compiled.Outcome(r.check, r.category, r.findings, hits)
+	res := Decided{DecisionID: s.NewID(), Outcome: dec.Outcome, Findings: nonNilFindings(r.findings), FieldsChange: dec.Fields,
+		Reasons: dec.Reasons, RuleHits: nonNilHits(hits), PolicyVersion: r.eff.Version, CreatedAt: s.Now()}
+	pol := r.eff.Compiled.Policy(r.category)
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.ApplyEvent(ctx, r.marketplaceID, r.ev); err != nil {
+			return err
+		}
+		if r.apply != nil {
+			if err := r.apply(tx, &res, dec); err != nil {
+				return err
+			}
+		}
+		return s.record(ctx, tx, r.marketplaceID, r.actor, store.Decision{Kind: string(r.check), SubjectType: r.ev.Subject.Type,
+			SubjectID: r.ev.Subject.ID, AccountID: r.accountID, Category: r.category, IdempotencyKey: r.idempotencyKey}, r.ev.Data, res, dec, pol)
+	})
+	if errors.Is(err, store.ErrConflict) && r.idempotencyKey != "" {
 		// A concurrent request with the same key won the race: answer
 		// with its decision.
-		r, _, rerr := s.replay(ctx, marketplaceID, idempotencyKey)
-		return r, rerr
+		d, _, rerr := s.replay(ctx, r.marketplaceID, r.idempotencyKey)
+		return d, rerr
 	}
 	if err != nil {
 		return Decided{}, err
 	}
-	s.ix.add(marketplaceID, m, store.ListingText{ID: l.ListingID, AccountID: l.AccountID, Title: l.Title,
-		Description: l.Description, Category: l.Category, Currency: l.Price.Currency, Price: l.Price.Amount})
 	return res, nil
 }
 
@@ -157,6 +192,7 @@ func (s *Service) Listing(ctx context.Context, marketplaceID string, actor audit
 func (s *Service) record(ctx context.Context, tx *store.Tx, marketplaceID string, actor audit.Actor, d store.Decision, input []byte, res Decided, dec policy.Decision, pol *policy.Policy) error {
 	var err error
 	d.ID, d.MarketplaceID, d.Outcome, d.PolicyVersion, d.CreatedAt, d.Input = res.DecisionID, marketplaceID, res.Outcome, res.PolicyVersion, res.CreatedAt, input
+	d.MaskedText = res.MaskedText
 	if d.Findings, err = json.Marshal(res.Findings); err != nil {
 		return err
 	}
@@ -209,7 +245,7 @@ func (s *Service) replay(ctx context.Context, marketplaceID, key string) (Decide
 
 // ResultOf rebuilds the API result of a stored decision.
 func ResultOf(d store.Decision) (Decided, error) {
-	r := Decided{DecisionID: d.ID, Outcome: d.Outcome, PolicyVersion: d.PolicyVersion, CreatedAt: d.CreatedAt}
+	r := Decided{DecisionID: d.ID, Outcome: d.Outcome, PolicyVersion: d.PolicyVersion, CreatedAt: d.CreatedAt, MaskedText: d.MaskedText}
 	if d.SubjectType == "listing" {
 		r.Status = d.Outcome
 	}

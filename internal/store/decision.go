@@ -23,6 +23,7 @@ type Decision struct {
 	RuleHits       json.RawMessage
 	Reasons        json.RawMessage
 	Input          json.RawMessage
+	MaskedText     string // a message's text as delivered, when masked
 	PolicyVersion  int64
 	IdempotencyKey string
 	CreatedAt      time.Time
@@ -31,10 +32,10 @@ type Decision struct {
 // CreateDecision stores d; a reused idempotency key is ErrConflict.
 func (tx *Tx) CreateDecision(ctx context.Context, d Decision) error {
 	_, err := tx.q.ExecContext(ctx, `INSERT INTO decisions (id, marketplace_id, kind, subject_type, subject_id, account_id, category, outcome,
-		findings, rule_hits, reasons, input, policy_version, idempotency_key, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+		findings, rule_hits, reasons, input, masked_text, policy_version, idempotency_key, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 		d.ID, d.MarketplaceID, d.Kind, d.SubjectType, d.SubjectID, d.AccountID, d.Category, d.Outcome,
-		string(d.Findings), string(d.RuleHits), string(d.Reasons), string(d.Input), d.PolicyVersion,
+		string(d.Findings), string(d.RuleHits), string(d.Reasons), string(d.Input), d.MaskedText, d.PolicyVersion,
 		sql.NullString{String: d.IdempotencyKey, Valid: d.IdempotencyKey != ""}, micros(d.CreatedAt))
 	if isUniqueViolation(err) {
 		return fmt.Errorf("decision idempotency key %q: %w", d.IdempotencyKey, ErrConflict)
@@ -43,7 +44,7 @@ func (tx *Tx) CreateDecision(ctx context.Context, d Decision) error {
 }
 
 const decisionSelect = `SELECT id, marketplace_id, kind, subject_type, subject_id, account_id, category, outcome,
-	findings, rule_hits, reasons, input, policy_version, COALESCE(idempotency_key, ''), created_at FROM decisions`
+	findings, rule_hits, reasons, input, masked_text, policy_version, COALESCE(idempotency_key, ''), created_at FROM decisions`
 
 func scanDecisions(rows *sql.Rows) ([]Decision, error) {
 	defer rows.Close()
@@ -53,7 +54,7 @@ func scanDecisions(rows *sql.Rows) ([]Decision, error) {
 		var findings, hits, reasons, input string
 		var created int64
 		if err := rows.Scan(&d.ID, &d.MarketplaceID, &d.Kind, &d.SubjectType, &d.SubjectID, &d.AccountID, &d.Category, &d.Outcome,
-			&findings, &hits, &reasons, &input, &d.PolicyVersion, &d.IdempotencyKey, &created); err != nil {
+			&findings, &hits, &reasons, &input, &d.MaskedText, &d.PolicyVersion, &d.IdempotencyKey, &created); err != nil {
 			return nil, err
 		}
 		d.Findings, d.RuleHits, d.Reasons, d.Input = json.RawMessage(findings), json.RawMessage(hits), json.RawMessage(reasons), json.RawMessage(input)

@@ -70,3 +70,26 @@ func (c conn) ScanListings(ctx context.Context, marketplaceID string, fn func(Li
 	}
 	return rows.Err()
 }
+
+// ConversationExists reports whether a conversation has any stored message.
+func (c conn) ConversationExists(ctx context.Context, marketplaceID, conversationID string) (bool, error) {
+	var n int
+	err := c.q.QueryRowContext(ctx, `SELECT 1 FROM messages WHERE marketplace_id = $1 AND conversation_id = $2 LIMIT 1`,
+		marketplaceID, conversationID).Scan(&n)
+	if isNoRows(err) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// NewConversations counts the conversations a sender started since a time:
+// those whose first message is the sender's and is not older than since.
+func (c conn) NewConversations(ctx context.Context, marketplaceID, senderID string, since time.Time) (int64, error) {
+	var n int64
+	err := c.q.QueryRowContext(ctx, `SELECT COUNT(DISTINCT m.conversation_id) FROM messages m
+		WHERE m.marketplace_id = $1 AND m.sender_id = $2 AND m.sent_at >= $3
+		AND NOT EXISTS (SELECT 1 FROM messages p WHERE p.marketplace_id = m.marketplace_id
+			AND p.conversation_id = m.conversation_id AND p.sent_at < m.sent_at)`,
+		marketplaceID, senderID, micros(since)).Scan(&n)
+	return n, err
+}

@@ -28,6 +28,7 @@ CREATE TABLE decisions (
     rule_hits       TEXT NOT NULL,
     reasons         TEXT NOT NULL,
     input           TEXT NOT NULL,
+    masked_text     TEXT NOT NULL DEFAULT '',
     policy_version  BIGINT NOT NULL,
     idempotency_key TEXT,
     created_at      BIGINT NOT NULL
