@@ -22,6 +22,11 @@ type messageCheckInput struct {
 	Body           event.MessageSent
 }
 
+type reviewCheckInput struct {
+	IdempotencyKey string `header:"Idempotency-Key" maxLength:"200" doc:"Retries with the same key return the first decision instead of deciding again."`
+	Body           event.ReviewSubmitted
+}
+
 type decisionOutput struct {
 	Body check.Decided
 }
@@ -46,6 +51,15 @@ func (h *handlers) registerChecks(api huma.API) {
 		Security: secured(), MaxBodyBytes: 1 << 20},
 		func(ctx context.Context, in *messageCheckInput) (*decisionOutput, error) {
 			return h.decide(ctx, in.Body, in.IdempotencyKey, h.Checks.Message)
+		})
+	huma.Register(api, huma.Operation{OperationID: "check-review", Method: http.MethodPost, Path: "/v1/checks/review", Tags: tags,
+		Summary: "Decide whether a review is published",
+		Description: "Applies the review rules: verified purchase, one review per order, not before the delay after delivery, minimum length, " +
+			"edit window, profanity and contact details, bursts for one seller, near-copies of other reviews, cross-reviews, self-reviews " +
+			"(shared IP or device), new reviewers; answers `publish`, `low_priority`, `hold` or `reject`.",
+		Security: secured(), MaxBodyBytes: 1 << 20},
+		func(ctx context.Context, in *reviewCheckInput) (*decisionOutput, error) {
+			return h.decide(ctx, in.Body, in.IdempotencyKey, h.Checks.Review)
 		})
 	huma.Register(api, huma.Operation{OperationID: "get-decision", Method: http.MethodGet, Path: "/v1/decisions/{id}", Tags: tags,
 		Summary: "A stored decision with its findings, reasons and rule hits", Security: secured()},

@@ -157,3 +157,47 @@ func TestMessageRateLimit(t *testing.T) {
 		}
 	})
 }
+
+func TestReviewChecks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := start(t, db.Dialect, app.Config{})
+		_, key := s.tenant(t, "Alpha")
+		long := "The bike was exactly as described, well packed and the seller answered every question quickly."
+		old := "2026-10-01T10:00:00Z"
+		order := func(id, buyer, seller, typ, at string) map[string]any {
+			return map[string]any{"id": id + "-" + typ, "type": "order." + typ, "occurred_at": at,
+				"data": map[string]any{"order_id": id, "buyer_id": buyer, "seller_id": seller, "amount": map[string]any{"amount": 5000, "currency": "EUR"}}}
+		}
+		acct := func(id, ip string) map[string]any {
+			return map[string]any{"id": "acc-" + id, "type": "account.upserted", "occurred_at": "2026-01-01T10:00:00Z",
+				"data": map[string]any{"account_id": id, "kind": "private", "ip": ip}}
+		}
+		s.do(t, "POST", "/v1/events", key, batch(acct("buyer", "203.0.113.1"), acct("seller", "203.0.113.2"), acct("twin", "203.0.113.2"),
+			order("o1", "buyer", "seller", "created", old), order("o1", "buyer", "seller", "delivered", old),
+			order("o2", "twin", "seller", "created", old), order("o2", "twin", "seller", "delivered", old),
+			order("o3", "buyer", "seller", "created", old))).want(t, 200)
+		review := func(id, order, author, subject, text string, rating int) map[string]any {
+			return map[string]any{"review_id": id, "order_id": order, "author_id": author, "subject_id": subject, "rating": rating, "text": text}
+		}
+		r := s.do(t, "POST", "/v1/checks/review", key, review("r1", "o1", "buyer", "seller", long, 5)).want(t, 200)
+		if r.Body["outcome"] != "publish" {
+			t.Fatalf("a genuine review: %s", r.Raw)
+		}
+		for _, tc := range []struct {
+			name, code string
+			body       map[string]any
+		}{
+			{"not a party to the order", "review.not_verified", review("r2", "o1", "stranger", "seller", long+" Really.", 5)},
+			{"second review of one order", "review.duplicate_order", review("r3", "o1", "buyer", "seller", "Second thoughts: "+long, 4)},
+			{"not delivered", "review.too_early", review("r4", "o3", "buyer", "seller", "Still waiting but the seller was friendly and answered quickly.", 4)},
+			{"too short", "review.too_short", review("r5", "o1", "buyer", "seller", "Great!", 5)},
+			{"self-review through a shared IP", "review.self", review("r6", "o2", "twin", "seller", "Absolutely the best seller on the platform, fast shipping, five stars!", 5)},
+			{"copy of another review", "review.similar", review("r7", "o2", "twin", "seller", long, 5)},
+		} {
+			r := s.do(t, "POST", "/v1/checks/review", key, tc.body).want(t, 200)
+			if !slices.Contains(codes(r), tc.code) || r.Body["outcome"] == "publish" {
+				t.Errorf("%s: want %s and not published: %s", tc.name, tc.code, r.Raw)
+			}
+		}
+	})
+}

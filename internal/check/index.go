@@ -22,10 +22,11 @@ type indexes struct {
 }
 
 type marketIndex struct {
-	once   sync.Once
-	err    error
-	titles *near.Index
-	descs  *near.Index
+	once    sync.Once
+	err     error
+	titles  *near.Index
+	descs   *near.Index
+	reviews *near.Index
 }
 
 // nearThreshold is what the indexes are tuned for: a little below the
@@ -43,14 +44,16 @@ func (ix *indexes) market(ctx context.Context, marketplaceID string) (*marketInd
 	m, ok := ix.byMP[marketplaceID]
 	if !ok {
 		m = &marketIndex{titles: near.New(near.Options{Kind: near.Chars, Threshold: nearThreshold}),
-			descs: near.New(near.Options{Kind: near.Words, Threshold: nearThreshold})}
+			descs: near.New(near.Options{Kind: near.Words, Threshold: nearThreshold}), reviews: near.New(near.Options{Kind: near.Words, Threshold: nearThreshold})}
 		ix.byMP[marketplaceID] = m
 	}
 	ix.mu.Unlock()
 	m.once.Do(func() {
-		m.err = ix.db.ScanListings(context.WithoutCancel(ctx), marketplaceID, func(l store.ListingText) {
-			ix.add(marketplaceID, m, l)
-		})
+		ctx := context.WithoutCancel(ctx)
+		m.err = ix.db.ScanListings(ctx, marketplaceID, func(l store.ListingText) { ix.add(marketplaceID, m, l) })
+		if m.err == nil {
+			m.err = ix.db.ScanReviews(ctx, marketplaceID, func(r store.ReviewText) { m.reviews.Add(r.ID, r.AuthorID, r.Text) })
+		}
 	})
 	if m.err != nil {
 		// Let the next check try again rather than run on half an index.

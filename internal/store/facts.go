@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"time"
 )
 
@@ -92,4 +94,77 @@ func (c conn) NewConversations(ctx context.Context, marketplaceID, senderID stri
 			AND p.conversation_id = m.conversation_id AND p.sent_at < m.sent_at)`,
 		marketplaceID, senderID, micros(since)).Scan(&n)
 	return n, err
+}
+
+// ReviewFacts is what the review rules need to know (R-V1, R-V2).
+type ReviewFacts struct {
+	OrderFound          bool
+	OrderBuyer          string
+	OrderSeller         string
+	DeliveredAt         time.Time
+	OtherReviewOfOrder  string    // id of another review by the author on the same order
+	ExistingSubmittedAt time.Time // when this review id was first submitted (an edit)
+	SubjectReviewsSince int64     // reviews the subject received in the window
+	AuthorReviews       int64     // reviews the author wrote before
+	SubjectReviewedBack bool      // the subject has reviewed the author (cross-review)
+	SharedIdentifiers   []string  // kinds of identifiers author and subject share (ip, device …)
+}
+
+// ReviewFacts gathers a review's context.
+func (c conn) ReviewFacts(ctx context.Context, marketplaceID, reviewID, orderID, authorID, subjectID string, since time.Time) (ReviewFacts, error) {
+	var f ReviewFacts
+	var delivered, existing sql.NullInt64
+	var buyer, seller, other sql.NullString
+	err := c.q.QueryRowContext(ctx, `SELECT
+		(SELECT buyer_id FROM orders WHERE marketplace_id = $1 AND id = $2),
+		(SELECT seller_id FROM orders WHERE marketplace_id = $1 AND id = $2),
+		(SELECT delivered_at FROM orders WHERE marketplace_id = $1 AND id = $2),
+		(SELECT MIN(id) FROM reviews WHERE marketplace_id = $1 AND order_id = $2 AND author_id = $3 AND id <> $5),
+		(SELECT submitted_at FROM reviews WHERE marketplace_id = $1 AND id = $5),
+		(SELECT COUNT(*) FROM reviews WHERE marketplace_id = $1 AND subject_id = $4 AND submitted_at >= $6 AND id <> $5),
+		(SELECT COUNT(*) FROM reviews WHERE marketplace_id = $1 AND author_id = $3 AND id <> $5),
+		(SELECT COUNT(*) FROM reviews WHERE marketplace_id = $1 AND author_id = $4 AND subject_id = $3) > 0`,
+		marketplaceID, orderID, authorID, subjectID, reviewID, micros(since)).
+		Scan(&buyer, &seller, &delivered, &other, &existing, &f.SubjectReviewsSince, &f.AuthorReviews, &f.SubjectReviewedBack)
+	if err != nil {
+		return f, fmt.Errorf("review facts: %w", err)
+	}
+	f.OrderFound, f.OrderBuyer, f.OrderSeller = buyer.Valid, buyer.String, seller.String
+	f.DeliveredAt, f.ExistingSubmittedAt, f.OtherReviewOfOrder = nullMicros(delivered), nullMicros(existing), other.String
+	rows, err := c.q.QueryContext(ctx, `SELECT DISTINCT a.kind FROM account_identifiers a JOIN account_identifiers b
+		ON b.marketplace_id = a.marketplace_id AND b.kind = a.kind AND b.value = a.value
+		WHERE a.marketplace_id = $1 AND a.account_id = $2 AND b.account_id = $3 AND a.kind IN ('ip', 'device', 'payment') ORDER BY a.kind`,
+		marketplaceID, authorID, subjectID)
+	if err != nil {
+		return f, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return f, err
+		}
+		f.SharedIdentifiers = append(f.SharedIdentifiers, k)
+	}
+	return f, rows.Err()
+}
+
+// ReviewText is what the review similarity index needs of a review.
+type ReviewText struct{ ID, AuthorID, SubjectID, Text string }
+
+// ScanReviews calls fn for every review of a marketplace.
+func (c conn) ScanReviews(ctx context.Context, marketplaceID string, fn func(ReviewText)) error {
+	rows, err := c.q.QueryContext(ctx, `SELECT id, author_id, subject_id, text FROM reviews WHERE marketplace_id = $1 ORDER BY submitted_at, id`, marketplaceID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r ReviewText
+		if err := rows.Scan(&r.ID, &r.AuthorID, &r.SubjectID, &r.Text); err != nil {
+			return err
+		}
+		fn(r)
+	}
+	return rows.Err()
 }
