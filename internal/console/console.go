@@ -24,6 +24,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/vigil-ts/vigil/internal/check"
 	"github.com/vigil-ts/vigil/internal/outbox"
 	"github.com/vigil-ts/vigil/internal/store"
 	"github.com/vigil-ts/vigil/internal/tenant"
@@ -46,7 +47,9 @@ type Deps struct {
 	// page then lists subscriptions read-only, without create, test, retry
 	// or disable buttons. The test and retry buttons also need its Queue.
 	Outbox *outbox.Service
-	Log    *slog.Logger
+	// Policies gives the policy in force for the policy page; required.
+	Policies *check.Policies
+	Log      *slog.Logger
 	// Now is the clock, for times shown relative to now; nil means the
 	// system clock.
 	Now func() time.Time
@@ -119,6 +122,9 @@ func (c *server) routes() {
 
 	m.Handle("GET /console/{$}", c.page(anyone, c.dashboard))
 	m.Handle("GET /console/audit", c.page(anyone, c.auditLog))
+	m.Handle("GET /console/decisions", c.page(anyone, c.decisions))
+	m.Handle("GET /console/decisions/{id}", c.page(anyone, c.decision))
+	m.Handle("GET /console/policy", c.page(anyone, c.policyPage))
 
 	m.Handle("GET /console/admin/marketplaces", c.page(operatorAdmin, c.marketplaces))
 	m.Handle("POST /console/admin/marketplaces", c.page(operatorAdmin, c.createMarketplace))

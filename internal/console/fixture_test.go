@@ -18,6 +18,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/vigil-ts/vigil/internal/audit"
+	"github.com/vigil-ts/vigil/internal/check"
 	"github.com/vigil-ts/vigil/internal/jobs"
 	"github.com/vigil-ts/vigil/internal/outbox"
 	"github.com/vigil-ts/vigil/internal/store"
@@ -40,14 +41,15 @@ var system = audit.Actor{Type: audit.ActorSystem, ID: "test"}
 // with two marketplaces: mp (where most tests work) and other (which
 // marketplace-scoped users of mp must never see).
 type fixture struct {
-	db      *store.DB
-	deps    svc.Deps
-	users   *user.Service
-	tenants *tenant.Service
-	outbox  *outbox.Service
-	mp      tenant.Created
-	other   tenant.Created
-	srv     *httptest.Server
+	db       *store.DB
+	deps     svc.Deps
+	users    *user.Service
+	tenants  *tenant.Service
+	outbox   *outbox.Service
+	policies *check.Policies
+	mp       tenant.Created
+	other    tenant.Created
+	srv      *httptest.Server
 	// fresh skips creating the marketplaces, like a new install.
 	fresh bool
 }
@@ -86,7 +88,10 @@ func newFixture(t *testing.T, opts ...option) *fixture {
 		t.Fatal(err)
 	}
 	f.outbox.Queue = queue
-	d := Deps{DB: db, Users: f.users, Tenants: f.tenants, Outbox: f.outbox, Log: log, Version: "v9.9.9-test"}
+	if f.policies, err = check.NewPolicies(f.deps); err != nil {
+		t.Fatal(err)
+	}
+	d := Deps{DB: db, Users: f.users, Tenants: f.tenants, Outbox: f.outbox, Policies: f.policies, Log: log, Version: "v9.9.9-test"}
 	for _, o := range opts {
 		o(f, &d)
 	}

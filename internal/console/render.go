@@ -134,7 +134,8 @@ type navLink struct {
 
 // nav lists the pages v may open, marking the one at path.
 func nav(v *viewer, path string) []navLink {
-	links := []navLink{{Label: "Dashboard", Href: consolePath}, {Label: "Audit log", Href: consolePath + "audit"}}
+	links := []navLink{{Label: "Dashboard", Href: consolePath}, {Label: "Decisions", Href: consolePath + "decisions"},
+		{Label: "Policy", Href: consolePath + "policy"}, {Label: "Audit log", Href: consolePath + "audit"}}
 	if v.admin() {
 		if v.operator() {
 			links = append(links, navLink{Label: "Marketplaces", Href: consolePath + "admin/marketplaces"})
