@@ -41,14 +41,29 @@ const TakedownEvent = "link.takedown"
 type Service struct {
 	svc.Deps
 	Policies *Policies
-	Text     TextScanner
 	Outbox   Notifier
+	text     *texts
 	ix       *indexes
 }
 
-// New returns a Service.
-func New(d svc.Deps, p *Policies, text TextScanner, outbox Notifier) *Service {
-	return &Service{Deps: d, Policies: p, Text: text, Outbox: outbox, ix: newIndexes(d.DB)}
+// New returns a Service. text builds the text detectors for a policy; nil
+// runs the checks without them.
+func New(d svc.Deps, p *Policies, text TextFactory, outbox Notifier) *Service {
+	return &Service{Deps: d, Policies: p, Outbox: outbox, text: &texts{factory: text, byMP: map[string]*textSet{}}, ix: newIndexes(d.DB)}
+}
+
+// scan runs the text detectors of the policy in force over fields, given
+// as field name and text pairs.
+func (s *Service) scan(marketplaceID string, eff Effective, category string, fields ...string) ([]detect.Finding, TextScanner, error) {
+	sc, err := s.text.get(marketplaceID, eff, category)
+	if err != nil || sc == nil {
+		return nil, nil, err
+	}
+	var out []detect.Finding
+	for i := 0; i+1 < len(fields); i += 2 {
+		out = append(out, sc.Scan(fields[i+1], fields[i])...)
+	}
+	return out, sc, nil
 }
 
 // Decided is a decision as the API returns it.
@@ -101,10 +116,11 @@ func (s *Service) Listing(ctx context.Context, marketplaceID string, actor audit
 		findings = append(findings, detect.Finding{Code: "category.prohibited", Field: "category", Value: l.Category,
 			Detail: "This category is not allowed on the marketplace."})
 	}
-	if s.Text != nil {
-		findings = append(findings, s.Text.Scan(l.Title, "title")...)
-		findings = append(findings, s.Text.Scan(l.Description, "description")...)
+	textFindings, _, err := s.scan(marketplaceID, eff, l.Category, "title", l.Title, "description", l.Description)
+	if err != nil {
+		return Decided{}, err
 	}
+	findings = append(findings, textFindings...)
 	findings = append(findings, price.Check(stats, l.Price.Amount, price.Params{MinSamples: pol.Listing.Price.MinSamples,
 		HighMADs: pol.Listing.Price.HighMADs, LowMADs: pol.Listing.Price.LowMADs,
 		BelowMarketFraction: pol.Listing.Price.BelowMarket, MADFloor: pol.Listing.Price.MADFloor})...)

@@ -49,9 +49,9 @@ func (s *Service) Message(ctx context.Context, marketplaceID string, actor audit
 	if err != nil {
 		return Decided{}, err
 	}
-	var findings []detect.Finding
-	if s.Text != nil {
-		findings = s.Text.Scan(m.Text, "text")
+	findings, scanner, err := s.scan(marketplaceID, eff, "", "text", m.Text)
+	if err != nil {
+		return Decided{}, err
 	}
 	if !exists && started >= int64(rate.Max) {
 		findings = append(findings, detect.Finding{Code: "spam.rate_limit", Value: fmt.Sprint(started + 1),
@@ -69,7 +69,7 @@ func (s *Service) Message(ctx context.Context, marketplaceID string, actor audit
 		},
 		apply: func(_ *store.Tx, d *Decided, dec policy.Decision) error {
 			if dec.Outcome == policy.Mask {
-				d.MaskedText = s.mask(m.Text, findings, dec)
+				d.MaskedText = mask(scanner, m.Text, findings, dec)
 			}
 			return nil
 		},
@@ -77,8 +77,8 @@ func (s *Service) Message(ctx context.Context, marketplaceID string, actor audit
 }
 
 // mask hides the findings whose own outcome is to mask (R-M1).
-func (s *Service) mask(text string, findings []detect.Finding, dec policy.Decision) string {
-	masker, ok := s.Text.(Masker)
+func mask(sc TextScanner, text string, findings []detect.Finding, dec policy.Decision) string {
+	masker, ok := sc.(Masker)
 	if !ok {
 		return text
 	}

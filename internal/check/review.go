@@ -46,9 +46,11 @@ func (s *Service) Review(ctx context.Context, marketplaceID string, actor audit.
 		return Decided{}, err
 	}
 	findings := reviewFindings(pol.Review, rv, rf, facts, now)
-	if s.Text != nil {
-		findings = append(findings, s.Text.Scan(rv.Text, "text")...)
+	textFindings, _, err := s.scan(marketplaceID, eff, "", "text", rv.Text)
+	if err != nil {
+		return Decided{}, err
 	}
+	findings = append(findings, textFindings...)
 	if matches := m.reviews.Query(rv.Text, near.QueryOpts{MinSimilarity: pol.Review.TextSimilarity, ExcludeID: rv.ReviewID, Limit: 3}); len(matches) > 0 && rv.Text != "" {
 		f := detect.Finding{Code: "review.similar", Field: "text", Value: fmt.Sprintf("%.2f", matches[0].Similarity),
 			Threshold: fmt.Sprintf("%.2f", pol.Review.TextSimilarity), Detail: "The text nearly copies another review."}

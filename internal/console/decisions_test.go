@@ -8,6 +8,7 @@ import (
 	"github.com/vigil-ts/vigil/internal/audit"
 	"github.com/vigil-ts/vigil/internal/check"
 	"github.com/vigil-ts/vigil/internal/detect"
+	"github.com/vigil-ts/vigil/internal/policy"
 	"github.com/vigil-ts/vigil/internal/user"
 )
 
@@ -24,7 +25,7 @@ func (phoneSpotter) Scan(text, field string) []detect.Finding {
 
 func TestDecisionPages(t *testing.T) {
 	f := newFixture(t)
-	svc := check.New(f.deps, f.policies, phoneSpotter{}, nil)
+	svc := check.New(f.deps, f.policies, func(*policy.Policy) (check.TextScanner, error) { return phoneSpotter{}, nil }, nil)
 	mp := f.mp.Marketplace.ID
 	data, _ := json.Marshal(map[string]any{"listing_id": "l1", "account_id": "u1", "title": "Sofa <b>grey</b>",
 		"description": "Call me on 0151 2345678 after six.", "price": map[string]any{"amount": 12000, "currency": "EUR"}, "category": "furniture",
