@@ -17,67 +17,129 @@ import (
 	"github.com/vigil-ts/vigil/internal/obs"
 )
 
-// benchIngest measures batched ingestion over HTTP against the no-op
-// baseline, on a fresh temporary SQLite database unless --db is given.
-func (e env) benchIngest(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("vigil bench ingest", flag.ContinueOnError)
+// benchEnv is an in-process server on a loopback port with a fresh
+// marketplace, and the no-op baseline beside it.
+type benchEnv struct {
+	app   *app.App
+	base  string
+	key   string
+	close func()
+}
+
+// benchFlags are the flags every benchmark shares.
+type benchFlags struct {
+	db       *string
+	requests *int
+	clients  *int
+	out      *string
+}
+
+func (e env) benchFlagSet(name string, defRequests int) (*flag.FlagSet, benchFlags) {
+	fs := flag.NewFlagSet("vigil bench "+name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	// Never the working database: a benchmark writes a lot of throwaway data.
-	db := fs.String("db", "", "SQLite path or postgres:// URL (default: a temporary SQLite file)")
-	events := fs.Int("events", 50_000, "events to send")
-	batch := fs.Int("batch", 500, "events per request (at most 1000)")
-	clients := fs.Int("clients", 4, "concurrent clients")
-	out := fs.String("out", "bench-results", "folder for the JSON results")
-	if err := parse(fs, args); err != nil {
-		return err
+	return fs, benchFlags{
+		// Never the working database: a benchmark writes a lot of throwaway data.
+		db:       fs.String("db", "", "SQLite path or postgres:// URL (default: a temporary SQLite file)"),
+		requests: fs.Int("requests", defRequests, "requests to send"),
+		clients:  fs.Int("clients", 4, "concurrent clients"),
+		out:      fs.String("out", "bench-results", "folder for the JSON results"),
 	}
-	if *db == "" {
+}
+
+// start opens the app and serves it with the baseline at /bench/noop.
+func (e env) startBench(ctx context.Context, db string) (*benchEnv, error) {
+	var cleanup []func()
+	closeAll := func() {
+		for i := len(cleanup) - 1; i >= 0; i-- {
+			cleanup[i]()
+		}
+	}
+	if db == "" {
 		dir, err := os.MkdirTemp("", "vigil-bench-")
 		if err != nil {
-			return err
+			return nil, err
 		}
-		defer os.RemoveAll(dir)
-		*db = filepath.Join(dir, "bench.db")
+		cleanup = append(cleanup, func() { os.RemoveAll(dir) })
+		db = filepath.Join(dir, "bench.db")
 	}
-	a, err := app.Open(ctx, app.Config{DB: *db, Version: version}, obs.NewLogger(e.stderr, slog.LevelWarn))
+	a, err := app.Open(ctx, app.Config{DB: db, Version: version}, obs.NewLogger(e.stderr, slog.LevelWarn))
 	if err != nil {
-		return err
+		closeAll()
+		return nil, err
 	}
-	defer a.Close()
+	cleanup = append(cleanup, func() { a.Close() })
 	c, err := a.Tenants.CreateMarketplace(ctx, cliActor(), fmt.Sprintf("bench %d", time.Now().UnixNano()))
 	if err != nil {
-		return err
+		closeAll()
+		return nil, err
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/", a.Handler)
 	mux.Handle("POST /bench/noop", bench.NoOp())
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return err
+		closeAll()
+		return nil, err
 	}
 	srv := &http.Server{Handler: mux}
 	go srv.Serve(ln)
-	defer srv.Close()
-	base := "http://" + ln.Addr().String()
+	cleanup = append(cleanup, func() { srv.Close() })
+	return &benchEnv{app: a, base: "http://" + ln.Addr().String(), key: c.Secret, close: closeAll}, nil
+}
 
-	fmt.Fprintf(e.stdout, "ingest benchmark: %d events in batches of %d, %d clients, %s\n", *events, *batch, *clients, a.DB.Dialect)
-	run := fmt.Sprintf("b%d", time.Now().UnixNano())
-	bodies := bench.IngestBodies(run, *events, *batch, time.Now().Add(-time.Hour))
+// compare measures the baseline and the target with the same bodies, prints
+// the table and writes the results as JSON.
+func (e env) compare(ctx context.Context, b *benchEnv, f benchFlags, name, path string, bodies [][]byte, itemsPerBody int) (bench.Result, error) {
 	p := bench.NewProgress(e.stderr, "no-op JSON handler", len(bodies))
-	noop := bench.Load(ctx, "no-op JSON handler", base+"/bench/noop", c.Secret, bodies, *batch, *clients, p.Step)
-	p = bench.NewProgress(e.stderr, "POST /v1/events", len(bodies))
-	ing := bench.Load(ctx, "POST /v1/events", base+"/v1/events", c.Secret, bodies, *batch, *clients, p.Step)
-	fmt.Fprint(e.stdout, bench.Table(noop, ing))
-	fmt.Fprintf(e.stdout, "events/s: %.0f (%s)\n", ing.ItemsPerS, a.DB.Dialect)
-	if err := os.MkdirAll(*out, 0o755); err != nil {
+	noop := bench.Load(ctx, "no-op JSON handler", b.base+"/bench/noop", b.key, bodies, itemsPerBody, *f.clients, p.Step)
+	p = bench.NewProgress(e.stderr, path, len(bodies))
+	res := bench.Load(ctx, path, b.base+path, b.key, bodies, itemsPerBody, *f.clients, p.Step)
+	fmt.Fprint(e.stdout, bench.Table(noop, res))
+	if err := os.MkdirAll(*f.out, 0o755); err != nil {
+		return res, err
+	}
+	out, _ := json.MarshalIndent(map[string]any{"dialect": b.app.DB.Dialect, "clients": *f.clients, "baseline": noop, "results": []bench.Result{res}}, "", "  ")
+	if err := os.WriteFile(filepath.Join(*f.out, name+".json"), out, 0o644); err != nil {
+		return res, err
+	}
+	if res.Errors > 0 {
+		return res, fmt.Errorf("%d requests failed, first: %s", res.Errors, res.FirstError)
+	}
+	return res, nil
+}
+
+// benchIngest measures batched ingestion over HTTP against the baseline.
+func (e env) benchIngest(ctx context.Context, args []string) error {
+	fs, f := e.benchFlagSet("ingest", 100)
+	batch := fs.Int("batch", 500, "events per request (at most 1000)")
+	if err := parse(fs, args); err != nil {
 		return err
 	}
-	b, _ := json.MarshalIndent(map[string]any{"dialect": a.DB.Dialect, "baseline": noop, "results": []bench.Result{ing}}, "", "  ")
-	if err := os.WriteFile(filepath.Join(*out, "ingest.json"), b, 0o644); err != nil {
+	b, err := e.startBench(ctx, *f.db)
+	if err != nil {
 		return err
 	}
-	if ing.Errors > 0 {
-		return fmt.Errorf("%d requests failed, first: %s", ing.Errors, ing.FirstError)
+	defer b.close()
+	fmt.Fprintf(e.stdout, "ingest benchmark: %d requests of %d events, %d clients, %s\n", *f.requests, *batch, *f.clients, b.app.DB.Dialect)
+	bodies := bench.IngestBodies(fmt.Sprintf("b%d", time.Now().UnixNano()), *f.requests**batch, *batch, time.Now().Add(-time.Hour))
+	res, err := e.compare(ctx, b, f, "ingest", "/v1/events", bodies, *batch)
+	fmt.Fprintf(e.stdout, "events/s: %.0f (%s)\n", res.ItemsPerS, b.app.DB.Dialect)
+	return err
+}
+
+// benchChecks measures listing decisions end to end, stored durably.
+func (e env) benchChecks(ctx context.Context, args []string) error {
+	fs, f := e.benchFlagSet("checks", 5000)
+	if err := parse(fs, args); err != nil {
+		return err
 	}
-	return nil
+	b, err := e.startBench(ctx, *f.db)
+	if err != nil {
+		return err
+	}
+	defer b.close()
+	fmt.Fprintf(e.stdout, "listing check benchmark: %d decisions, %d clients, %s\n", *f.requests, *f.clients, b.app.DB.Dialect)
+	res, err := e.compare(ctx, b, f, "checks", "/v1/checks/listing", bench.ListingBodies(*f.requests), 1)
+	fmt.Fprintf(e.stdout, "decisions/s: %.0f, p50 %s, p99 %s (%s)\n", res.ItemsPerS, res.P50.Round(10*time.Microsecond), res.P99.Round(10*time.Microsecond), b.app.DB.Dialect)
+	return err
 }

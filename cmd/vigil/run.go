@@ -33,7 +33,7 @@ Usage:
   vigil audit verify [--db …]                  exits non-zero on a broken chain
   vigil policy lint FILE…                      checks policy documents (YAML)
   vigil demo [--db …]                          loads the demo marketplace
-  vigil bench ingest [--db …] [--events N] [--batch N] [--clients N]
+  vigil bench ingest|checks [--db …] [--requests N] [--clients N]
   vigil version
 
 --db defaults to $VIGIL_DB, else ./vigil.db (SQLite). Roles: agent,
@@ -85,7 +85,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "demo":
 		return e.demo(ctx, rest)
 	case "bench":
-		return e.sub(ctx, "bench", rest, map[string]func(context.Context, []string) error{"ingest": e.benchIngest})
+		return e.sub(ctx, "bench", rest, map[string]func(context.Context, []string) error{"ingest": e.benchIngest, "checks": e.benchChecks})
 	case "version", "--version":
 		fmt.Fprintln(stdout, "vigil", version)
 		return nil

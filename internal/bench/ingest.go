@@ -41,3 +41,26 @@ func benchEvent(run string, i int, now time.Time) map[string]any {
 	}
 	return ev
 }
+
+// ListingBodies builds n POST /v1/checks/listing bodies: varied titles,
+// descriptions, categories and prices, some with contact details, so the
+// detectors, indexes and price statistics all do real work.
+func ListingBodies(n int) [][]byte {
+	cats := []string{"bikes", "phones", "furniture", "cars", "fashion"}
+	words := []string{"vintage", "carbon", "oak", "leather", "wireless", "compact", "family", "premium", "classic", "electric", "folding", "retro"}
+	out := make([][]byte, n)
+	for i := range n {
+		w := func(k int) string { return words[(i*7+k*13)%len(words)] }
+		desc := fmt.Sprintf("%s %s item number %d in very good condition, %s parts replaced last year, collection in town %d.",
+			w(1), w(2), i, w(3), i%97)
+		if i%10 == 0 {
+			desc += " Call 0151 2345 6789 or write to seller" + fmt.Sprint(i) + "@example.com."
+		}
+		b, _ := json.Marshal(map[string]any{"listing_id": fmt.Sprintf("bl-%d", i), "account_id": fmt.Sprintf("seller-%d", i%500),
+			"title": fmt.Sprintf("%s %s %s %d", w(0), w(4), cats[i%len(cats)], i), "description": desc,
+			"price": map[string]any{"amount": 10000 + (i*37)%20000, "currency": "EUR"}, "category": cats[i%len(cats)],
+			"images": []map[string]any{{"url": fmt.Sprintf("https://img.example.com/%d.jpg", i)}}})
+		out[i] = b
+	}
+	return out
+}
