@@ -32,6 +32,7 @@ Usage:
                                                reads the password from stdin
   vigil audit verify [--db …]                  exits non-zero on a broken chain
   vigil policy lint FILE…                      checks policy documents (YAML)
+  vigil eval [-v] FILE.jsonl…                  precision and recall of the checks on labelled examples
   vigil demo [--db …]                          loads the demo marketplace
   vigil bench ingest|checks [--db …] [--requests N] [--clients N]
   vigil version
@@ -82,6 +83,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.sub(ctx, "audit", rest, map[string]func(context.Context, []string) error{"verify": e.auditVerify})
 	case "policy":
 		return e.sub(ctx, "policy", rest, map[string]func(context.Context, []string) error{"lint": e.policyLint})
+	case "eval":
+		return e.evalCmd(ctx, rest)
 	case "demo":
 		return e.demo(ctx, rest)
 	case "bench":

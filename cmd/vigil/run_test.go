@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -141,5 +142,26 @@ func TestPolicyLint(t *testing.T) {
 	out, _, err := vigil(t, "", "policy", "lint", bad)
 	if err == nil || !strings.Contains(out, "bad.yaml:2:3:") || !strings.Contains(out, `did you mean "min_length"`) {
 		t.Fatalf("typo not reported with its position: %v %s", err, out)
+	}
+}
+
+// TestEvalThroughChecks runs the shipped labelled set through the real
+// checks service and holds it to the 0.95 floor the issue sets.
+func TestEvalThroughChecks(t *testing.T) {
+	files, err := filepath.Glob("../../testdata/eval/*.jsonl")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("labelled set: %v %v", files, err)
+	}
+	out, _, err := vigil(t, "", append([]string{"eval"}, files...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var p, r float64
+	if _, err := fmt.Sscanf(lines[len(lines)-1], "precision=%f recall=%f", &p, &r); err != nil {
+		t.Fatalf("last line %q: %v", lines[len(lines)-1], err)
+	}
+	if p < 0.95 || r < 0.95 {
+		t.Fatalf("precision %.3f recall %.3f below 0.95:\n%s", p, r, out)
 	}
 }

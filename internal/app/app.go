@@ -95,7 +95,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	a.Outbox.Queue = a.Jobs
-	a.Checks = check.New(a.Deps, a.Policies, nil, a.Outbox)
+	a.Checks = check.New(a.Deps, a.Policies, textDetectors, a.Outbox)
 	a.Metrics = obs.New(func() float64 {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()

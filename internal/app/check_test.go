@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/vigil-ts/vigil/internal/app"
@@ -198,6 +199,41 @@ func TestReviewChecks(t *testing.T) {
 			if !slices.Contains(codes(r), tc.code) || r.Body["outcome"] == "publish" {
 				t.Errorf("%s: want %s and not published: %s", tc.name, tc.code, r.Raw)
 			}
+		}
+	})
+}
+
+func TestMaskingAndTakedown(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := start(t, db.Dialect, app.Config{AllowPrivateWebhooks: true, Workers: 1})
+		_, key := s.tenant(t, "Alpha")
+		rcv := newReceiver(t)
+		sub := s.do(t, "POST", "/v1/webhooks", key, map[string]any{"url": rcv.srv.URL, "event_types": []string{"link.takedown"}}).want(t, 201)
+		rcv.set(200, sub.Body["secret"].(string))
+
+		text := "Hi! Call me on null eins fünf eins 2 3 4 5 6 7 8 9 and we sort it out."
+		r := s.do(t, "POST", "/v1/checks/message", key, map[string]any{"message_id": "m1", "conversation_id": "c1",
+			"sender_id": "a", "recipient_id": "b", "text": text}).want(t, 200)
+		masked, _ := r.Body["masked_text"].(string)
+		if r.Body["outcome"] != "mask" || !slices.Contains(codes(r), "contact.phone") || masked == "" ||
+			strings.Contains(masked, "eins fünf") || !strings.HasPrefix(masked, "Hi! Call me on ") {
+			t.Fatalf("obfuscated phone not masked: %s", r.Raw)
+		}
+		f := r.Body["findings"].([]any)[0].(map[string]any)
+		span := f["span"].(map[string]any)
+		if got := text[num(span["start"]):num(span["end"])]; !strings.Contains(got, "null eins") {
+			t.Fatalf("span points at %q", got)
+		}
+
+		l := checkListing("ph1", "u9", "Payment help", 1000, "services")
+		l["description"] = "Please confirm the payment at https://paypal-secure-login.com/verify to receive the item."
+		r = s.do(t, "POST", "/v1/checks/listing", key, l).want(t, 200)
+		if !slices.Contains(codes(r), "link.phishing") || r.Body["outcome"] == "approved" {
+			t.Fatalf("phishing link: %s", r.Raw)
+		}
+		d := waitDelivery(t, s, key, sub.Body["id"].(string), "delivered")
+		if d["event_type"] != "link.takedown" {
+			t.Fatalf("takedown webhook: %v", d)
 		}
 	})
 }
