@@ -194,6 +194,7 @@ func TestReviewChecks(t *testing.T) {
 			{"too short", "review.too_short", review("r5", "o1", "buyer", "seller", "Great!", 5)},
 			{"self-review through a shared IP", "review.self", review("r6", "o2", "twin", "seller", "Absolutely the best seller on the platform, fast shipping, five stars!", 5)},
 			{"copy of another review", "review.similar", review("r7", "o2", "twin", "seller", long, 5)},
+			{"five stars, angry text", "review.rating_mismatch", review("r8", "o1", "buyer", "seller", "Terrible seller, the item was broken and he never answered. Awful experience, avoid!", 5)},
 		} {
 			r := s.do(t, "POST", "/v1/checks/review", key, tc.body).want(t, 200)
 			if !slices.Contains(codes(r), tc.code) || r.Body["outcome"] == "publish" {

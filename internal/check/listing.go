@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jonreiter/govader"
+
 	"github.com/vigil-ts/vigil/internal/audit"
 	"github.com/vigil-ts/vigil/internal/detect"
 	"github.com/vigil-ts/vigil/internal/detect/near"
@@ -44,12 +46,16 @@ type Service struct {
 	Outbox   Notifier
 	text     *texts
 	ix       *indexes
+	// sentiment scores review texts for the rating mismatch rule. Its
+	// lexicon is read-only after construction, so it is shared.
+	sentiment *govader.SentimentIntensityAnalyzer
 }
 
 // New returns a Service. text builds the text detectors for a policy; nil
 // runs the checks without them.
 func New(d svc.Deps, p *Policies, text TextFactory, outbox Notifier) *Service {
-	return &Service{Deps: d, Policies: p, Outbox: outbox, text: &texts{factory: text, byMP: map[string]*textSet{}}, ix: newIndexes(d.DB)}
+	return &Service{Deps: d, Policies: p, Outbox: outbox, text: &texts{factory: text, byMP: map[string]*textSet{}}, ix: newIndexes(d.DB),
+		sentiment: govader.NewSentimentIntensityAnalyzer()}
 }
 
 // scan runs the text detectors of the policy in force over fields, given

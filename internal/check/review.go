@@ -59,6 +59,15 @@ func (s *Service) Review(ctx context.Context, marketplaceID string, actor audit.
 		}
 		findings = append(findings, f)
 	}
+	if rm := pol.Review.RatingMismatch; rv.Rating >= rm.MinRating && strings.TrimSpace(rv.Text) != "" {
+		// The lexicon is English; other languages mostly score neutral and
+		// so do not fire.
+		if c := s.sentiment.PolarityScores(rv.Text).Compound; c <= rm.MaxSentiment {
+			findings = append(findings, detect.Finding{Code: "review.rating_mismatch", Field: "text", Value: fmt.Sprintf("%.2f", c),
+				Threshold: fmt.Sprintf("sentiment ≤ %.2f with rating ≥ %d", rm.MaxSentiment, rm.MinRating),
+				Detail:    fmt.Sprintf("A %d-star rating with negative text.", rv.Rating)})
+		}
+	}
 	ctxVars := map[string]any{"reviews_for_subject_last_24h": rf.SubjectReviewsSince}
 	if !rf.DeliveredAt.IsZero() {
 		ctxVars["hours_since_delivery"] = int64(now.Sub(rf.DeliveredAt).Hours())
