@@ -73,21 +73,19 @@ func (e env) evalCmd(ctx context.Context, args []string) error {
 	return rep.Write(e.stdout)
 }
 
-type checkFunc func(context.Context, string, audit.Actor, json.RawMessage, string) (check.Decided, error)
-
 // evalRequest wraps an example's text in the check it names, with fresh
 // ids so examples never interact (no duplicates, no rate limits).
-func evalRequest(ex eval.Example, n int) (func(*check.Service) checkFunc, map[string]any) {
+func evalRequest(ex eval.Example, n int) (func(*check.Service) check.Func, map[string]any) {
 	id := fmt.Sprintf("eval-%d", n)
 	switch ex.Check {
 	case "listing":
-		return func(s *check.Service) checkFunc { return s.Listing }, map[string]any{"listing_id": id, "account_id": "seller-" + id,
+		return func(s *check.Service) check.Func { return s.Listing }, map[string]any{"listing_id": id, "account_id": "seller-" + id,
 			"title": "Listing " + id, "description": ex.Text, "price": map[string]any{"amount": 10000, "currency": "EUR"},
 			"category": "eval", "images": []map[string]any{{"url": "https://img.example.com/" + id + ".jpg"}}}
 	case "review":
-		return func(s *check.Service) checkFunc { return s.Review }, map[string]any{"review_id": id, "order_id": "order-" + id,
+		return func(s *check.Service) check.Func { return s.Review }, map[string]any{"review_id": id, "order_id": "order-" + id,
 			"author_id": "buyer-" + id, "subject_id": "seller-" + id, "rating": 4, "text": ex.Text}
 	}
-	return func(s *check.Service) checkFunc { return s.Message }, map[string]any{"message_id": id, "conversation_id": "conv-" + id,
+	return func(s *check.Service) check.Func { return s.Message }, map[string]any{"message_id": id, "conversation_id": "conv-" + id,
 		"sender_id": "sender-" + id, "recipient_id": "recipient-" + id, "text": ex.Text}
 }

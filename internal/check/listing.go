@@ -430,3 +430,7 @@ func nonNilHits(h []policy.RuleHit) []policy.RuleHit {
 	}
 	return h
 }
+
+// Func is the shape of the service's decisions (Listing, Message, Review),
+// for callers that pick one by kind.
+type Func func(ctx context.Context, marketplaceID string, actor audit.Actor, data json.RawMessage, idempotencyKey string) (Decided, error)
