@@ -96,6 +96,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	}
 	a.Outbox.Queue = a.Jobs
 	a.Checks = check.New(a.Deps, a.Policies, textDetectors, a.Outbox)
+	a.Ingest.Observe = a.Checks.Observe
 	a.Metrics = obs.New(func() float64 {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()

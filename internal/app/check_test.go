@@ -238,3 +238,16 @@ func TestMaskingAndTakedown(t *testing.T) {
 		}
 	})
 }
+
+// TestIngestedListingsFeedTheChecks: a listing that arrives as an event
+// after the indexes are loaded is still found as a duplicate.
+func TestIngestedListingsFeedTheChecks(t *testing.T) {
+	s := start(t, store.SQLite, app.Config{})
+	_, key := s.tenant(t, "Alpha")
+	s.do(t, "POST", "/v1/checks/listing", key, checkListing("first", "u1", "Canon EOS R6 body", 150000, "cameras")).want(t, 200)
+	s.do(t, "POST", "/v1/events", key, batch(ev("e1", "listing.upserted", checkListing("evented", "u2", "Leica M6 film camera", 250000, "cameras")))).want(t, 200)
+	r := s.do(t, "POST", "/v1/checks/listing", key, checkListing("again", "u2", "Leica M6 film camera", 240000, "cameras")).want(t, 200)
+	if !slices.Contains(codes(r), "duplicate.title") {
+		t.Fatalf("the event-ingested listing is unknown to the duplicate check: %s", r.Raw)
+	}
+}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/vigil-ts/vigil/internal/detect/near"
 	"github.com/vigil-ts/vigil/internal/detect/price"
+	"github.com/vigil-ts/vigil/internal/event"
 	"github.com/vigil-ts/vigil/internal/store"
 )
 
@@ -72,5 +73,32 @@ func (ix *indexes) add(marketplaceID string, m *marketIndex, l store.ListingText
 	}
 	if l.Price > 0 {
 		ix.prices.Add(price.Key(marketplaceID, l.Category, l.Currency), l.Price)
+	}
+}
+
+// Observe adds ingested listings and reviews to the indexes of a marketplace
+// whose indexes are loaded; one not loaded yet reads them from the store
+// when it is.
+func (s *Service) Observe(marketplaceID string, stored []event.Event) {
+	s.ix.mu.Lock()
+	_, ok := s.ix.byMP[marketplaceID]
+	s.ix.mu.Unlock()
+	if !ok {
+		return
+	}
+	// market waits for a load in progress (or runs it), so the events are
+	// added after the scan; adding one the scan already saw replaces it.
+	m, err := s.ix.market(context.Background(), marketplaceID)
+	if err != nil {
+		return
+	}
+	for _, ev := range stored {
+		switch p := ev.Payload.(type) {
+		case *event.ListingUpserted:
+			s.ix.add(marketplaceID, m, store.ListingText{ID: p.ListingID, AccountID: p.AccountID, Title: p.Title,
+				Description: p.Description, Category: p.Category, Currency: p.Price.Currency, Price: p.Price.Amount})
+		case *event.ReviewSubmitted:
+			m.reviews.Add(p.ReviewID, p.AuthorID, p.Text)
+		}
 	}
 }

@@ -42,10 +42,15 @@ type Result struct {
 }
 
 // Service ingests events.
-type Service struct{ svc.Deps }
+type Service struct {
+	svc.Deps
+	// Observe, when set, is told about the events each batch stored, after
+	// the commit (the checks keep their in-memory indexes current with it).
+	Observe func(marketplaceID string, stored []event.Event)
+}
 
 // New returns a Service.
-func New(d svc.Deps) *Service { return &Service{d} }
+func New(d svc.Deps) *Service { return &Service{Deps: d} }
 
 // Ingest validates and stores a batch for a marketplace. With atomic set,
 // any failing item rejects the whole batch (ErrRejected, nothing stored);
@@ -70,9 +75,11 @@ func (s *Service) Ingest(ctx context.Context, marketplaceID string, actor audit.
 	if atomic && len(res.Errors) > 0 {
 		return res, ErrRejected
 	}
+	var stored []event.Event
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		digest := sha256.New()
 		var accepted []string
+		stored = stored[:0]
 		for j, ev := range valid {
 			r, err := tx.InsertEvent(ctx, marketplaceID, ev, now)
 			if err != nil {
@@ -92,6 +99,7 @@ func (s *Service) Ingest(ctx context.Context, marketplaceID string, actor audit.
 			}
 			fmt.Fprintf(digest, "%s %s\n", ev.ID, ev.Hash())
 			accepted = append(accepted, ev.ID)
+			stored = append(stored, ev)
 		}
 		if atomic && len(res.Errors) > 0 {
 			return ErrRejected
@@ -109,6 +117,9 @@ func (s *Service) Ingest(ctx context.Context, marketplaceID string, actor audit.
 	if err != nil {
 		res.Accepted = 0
 		return res, err
+	}
+	if s.Observe != nil && len(stored) > 0 {
+		s.Observe(marketplaceID, stored)
 	}
 	return res, nil
 }
