@@ -77,6 +77,8 @@ func TestListingChecks(t *testing.T) {
 		// Policy: a prohibited category, a live rule and a shadow rule.
 		pol := `listing:
   prohibited_categories: [weapons]
+  counterfeit_brands:
+    Rolex: 200000
 rules:
   - name: expensive_from_unknown
     check: listing
@@ -96,6 +98,10 @@ rules:
 		r = s.do(t, "POST", "/v1/checks/listing", key, checkListing("w1", "u5", "Hunting knife", 5000, "weapons")).want(t, 200)
 		if r.Body["outcome"] != "rejected" || !slices.Contains(codes(r), "category.prohibited") {
 			t.Fatalf("prohibited category: %s", r.Raw)
+		}
+		r = s.do(t, "POST", "/v1/checks/listing", key, checkListing("rx1", "u7", "Rolex Submariner, like new", 9900, "watches")).want(t, 200)
+		if !slices.Contains(codes(r), "listing.counterfeit") {
+			t.Fatalf("a brand at an implausible price: %s", r.Raw)
 		}
 		r = s.do(t, "POST", "/v1/checks/listing", key, checkListing("car1", "u6", "Porsche 911 Carrera", 9500000, "cars")).want(t, 200)
 		if r.Body["outcome"] != "pending_review" {

@@ -60,16 +60,16 @@ func New(d svc.Deps, p *Policies, text TextFactory, outbox Notifier) *Service {
 
 // scan runs the text detectors of the policy in force over fields, given
 // as field name and text pairs.
-func (s *Service) scan(marketplaceID string, eff Effective, category string, fields ...string) ([]detect.Finding, TextScanner, error) {
-	sc, err := s.text.get(marketplaceID, eff, category)
-	if err != nil || sc == nil {
-		return nil, nil, err
+func (s *Service) scan(marketplaceID string, eff Effective, category string, fields ...string) ([]detect.Finding, *configured, error) {
+	c, err := s.text.get(marketplaceID, eff, category)
+	if err != nil || c.scanner == nil {
+		return nil, c, err
 	}
 	var out []detect.Finding
 	for i := 0; i+1 < len(fields); i += 2 {
-		out = append(out, sc.Scan(fields[i+1], fields[i])...)
+		out = append(out, c.scanner.Scan(fields[i+1], fields[i])...)
 	}
-	return out, sc, nil
+	return out, c, nil
 }
 
 // Decided is a decision as the API returns it.
@@ -122,7 +122,7 @@ func (s *Service) Listing(ctx context.Context, marketplaceID string, actor audit
 		findings = append(findings, detect.Finding{Code: "category.prohibited", Field: "category", Value: l.Category,
 			Detail: "This category is not allowed on the marketplace."})
 	}
-	textFindings, _, err := s.scan(marketplaceID, eff, l.Category, "title", l.Title, "description", l.Description)
+	textFindings, det, err := s.scan(marketplaceID, eff, l.Category, "title", l.Title, "description", l.Description)
 	if err != nil {
 		return Decided{}, err
 	}
@@ -130,7 +130,7 @@ func (s *Service) Listing(ctx context.Context, marketplaceID string, actor audit
 	findings = append(findings, price.Check(stats, l.Price.Amount, price.Params{MinSamples: pol.Listing.Price.MinSamples,
 		HighMADs: pol.Listing.Price.HighMADs, LowMADs: pol.Listing.Price.LowMADs,
 		BelowMarketFraction: pol.Listing.Price.BelowMarket, MADFloor: pol.Listing.Price.MADFloor})...)
-	findings = append(findings, counterfeit(pol, l)...)
+	findings = append(findings, counterfeit(det.brands, l)...)
 	findings = append(findings, duplicates(pol, m, l)...)
 	if pol.Listing.ManualReview {
 		findings = append(findings, detect.Finding{Code: policy.ManualReviewCode, Detail: "The policy requires a person to review listings in this category before they go live."})
@@ -340,15 +340,7 @@ func requiredFields(pol *policy.Policy, l *event.ListingUpserted) []detect.Findi
 }
 
 // counterfeit flags a protected brand at an implausible price (R-L3).
-func counterfeit(pol *policy.Policy, l *event.ListingUpserted) []detect.Finding {
-	if len(pol.Listing.CounterfeitBrands) == 0 {
-		return nil
-	}
-	brands := make([]price.Brand, 0, len(pol.Listing.CounterfeitBrands))
-	for name, minPrice := range pol.Listing.CounterfeitBrands {
-		brands = append(brands, price.Brand{Name: name, MinPrice: minPrice})
-	}
-	b := price.NewBrands(brands)
+func counterfeit(b *price.Brands, l *event.ListingUpserted) []detect.Finding {
 	out := price.Counterfeit("title", b.Find(l.Title), l.Price.Amount)
 	if len(out) == 0 {
 		out = price.Counterfeit("description", b.Find(l.Description), l.Price.Amount)

@@ -49,7 +49,7 @@ func (s *Service) Message(ctx context.Context, marketplaceID string, actor audit
 	if err != nil {
 		return Decided{}, err
 	}
-	findings, scanner, err := s.scan(marketplaceID, eff, "", "text", m.Text)
+	findings, det, err := s.scan(marketplaceID, eff, "", "text", m.Text)
 	if err != nil {
 		return Decided{}, err
 	}
@@ -69,7 +69,7 @@ func (s *Service) Message(ctx context.Context, marketplaceID string, actor audit
 		},
 		apply: func(_ *store.Tx, d *Decided, dec policy.Decision) error {
 			if dec.Outcome == policy.Mask {
-				d.MaskedText = mask(scanner, m.Text, findings, dec)
+				d.MaskedText = mask(det.scanner, m.Text, findings, dec)
 			}
 			return nil
 		},
