@@ -22,7 +22,7 @@ func (e env) demo(ctx context.Context, args []string) error {
 
 // loadDemo loads the demo marketplace and tells the user how to use it.
 func (e env) loadDemo(ctx context.Context, a *app.App, base string) error {
-	l, err := demo.Load(ctx, a.Deps, demoSeed)
+	l, err := demo.Load(ctx, a.Deps, a.Ingest, demoSeed)
 	if err != nil {
 		return fmt.Errorf("load demo: %w", err)
 	}

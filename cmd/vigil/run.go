@@ -153,7 +153,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	demo := fs.Bool("demo", false, "load the demo marketplace before serving")
 	workers := fs.Int("workers", 4, "concurrent background jobs (0: this process runs none)")
-	private := fs.Bool("allow-private-webhooks", e.getenv("VIGIL_ALLOW_PRIVATE_WEBHOOKS") == "1", "allow webhook targets on private or loopback addresses")
+	private := fs.Bool("allow-private-webhooks", e.getenv("VIGIL_ALLOW_PRIVATE_WEBHOOKS") == "1", "allow webhook targets and image URLs on private or loopback addresses")
 	secure := fs.Bool("secure-cookies", false, "mark console cookies Secure (when served over HTTPS)")
 	if err := parse(fs, args); err != nil {
 		return err

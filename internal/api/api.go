@@ -60,6 +60,7 @@ func New(mux *http.ServeMux, d Deps, version string) huma.API {
 	h.registerMarketplace(api)
 	h.registerPolicy(api)
 	h.registerChecks(api)
+	h.registerImages(api)
 	return api
 }
 

@@ -32,8 +32,9 @@ import (
 type Config struct {
 	// DB is a SQLite file path or a postgres:// URL.
 	DB string
-	// AllowPrivateWebhooks lets webhook targets resolve to private or
-	// loopback addresses (on-prem receivers, tests). Off by default: SSRF.
+	// AllowPrivateWebhooks lets outbound requests — webhook deliveries and
+	// image fetches — reach private or loopback addresses (on-prem
+	// receivers and photo hosts, tests). Off by default: SSRF.
 	AllowPrivateWebhooks bool
 	// WebhookAllowHosts are host names exempt from the address check.
 	WebhookAllowHosts []string
@@ -85,18 +86,23 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	a.Outbox = outbox.New(a.Deps, webhook.Guard{AllowPrivate: cfg.AllowPrivateWebhooks, AllowHosts: cfg.WebhookAllowHosts}, 15*time.Second)
+	// One guard for every outbound request: webhooks and image fetches.
+	guard := webhook.Guard{AllowPrivate: cfg.AllowPrivateWebhooks, AllowHosts: cfg.WebhookAllowHosts}
+	a.Outbox = outbox.New(a.Deps, guard, 15*time.Second)
+	a.Checks = check.New(a.Deps, a.Policies, textDetectors, a.Outbox)
+	a.Checks.Fetch = guard.Client(30 * time.Second)
 	workers := river.NewWorkers()
 	river.AddWorker(workers, a.Outbox.Worker())
+	river.AddWorker(workers, a.Checks.ImageWorker())
+	river.AddWorker(workers, a.Checks.MatchWorker())
 	a.Jobs, err = jobs.New(db, workers, jobs.Config{Work: cfg.Workers > 0, Workers: cfg.Workers, PollInterval: cfg.PollInterval,
 		Log: log.With("component", "jobs")})
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	a.Outbox.Queue = a.Jobs
-	a.Checks = check.New(a.Deps, a.Policies, textDetectors, a.Outbox)
-	a.Ingest.Observe = a.Checks.Observe
+	a.Outbox.Queue, a.Checks.Queue = a.Jobs, a.Jobs
+	a.Ingest.Hooks = append(a.Ingest.Hooks, a.Checks.IngestHook)
 	a.Metrics = obs.New(func() float64 {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()

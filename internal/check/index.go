@@ -2,8 +2,10 @@ package check
 
 import (
 	"context"
+	"slices"
 	"sync"
 
+	"github.com/vigil-ts/vigil/internal/detect/imagehash"
 	"github.com/vigil-ts/vigil/internal/detect/near"
 	"github.com/vigil-ts/vigil/internal/detect/price"
 	"github.com/vigil-ts/vigil/internal/event"
@@ -28,6 +30,15 @@ type marketIndex struct {
 	titles  *near.Index
 	descs   *near.Index
 	reviews *near.Index
+	// images is created on first use: an image index costs about 13 MB
+	// however few photos it holds.
+	imagesOnce sync.Once
+	images     *imagehash.Index
+}
+
+func (m *marketIndex) imageIndex() *imagehash.Index {
+	m.imagesOnce.Do(func() { m.images = imagehash.NewIndex() })
+	return m.images
 }
 
 // nearThreshold is what the indexes are tuned for: a little below the
@@ -55,6 +66,11 @@ func (ix *indexes) market(ctx context.Context, marketplaceID string) (*marketInd
 		if m.err == nil {
 			m.err = ix.db.ScanReviews(ctx, marketplaceID, func(r store.ReviewText) { m.reviews.Add(r.ID, r.AuthorID, r.Text) })
 		}
+		if m.err == nil {
+			m.err = ix.db.ScanImageHashes(ctx, marketplaceID, func(im store.ListingImage) {
+				m.imageIndex().Add(imageKey(im.ListingID, im.Ref), im.AccountID, im.Hash)
+			})
+		}
 	})
 	if m.err != nil {
 		// Let the next check try again rather than run on half an index.
@@ -76,29 +92,56 @@ func (ix *indexes) add(marketplaceID string, m *marketIndex, l store.ListingText
 	}
 }
 
-// Observe adds ingested listings and reviews to the indexes of a marketplace
-// whose indexes are loaded; one not loaded yet reads them from the store
-// when it is.
-func (s *Service) Observe(marketplaceID string, stored []event.Event) {
-	s.ix.mu.Lock()
-	_, ok := s.ix.byMP[marketplaceID]
-	s.ix.mu.Unlock()
-	if !ok {
-		return
+// IngestHook keeps the checks' state current with ingested events: inside
+// the batch's transaction it stores listings' image rows and queues the
+// hashing of new image URLs; after the commit it adds the listings, reviews
+// and known photo hashes to the indexes of a marketplace whose indexes are
+// loaded (one not loaded yet reads them from the store when it is).
+func (s *Service) IngestHook(ctx context.Context, tx *store.Tx, marketplaceID string, stored []event.Event) (func(), error) {
+	type imageChange struct {
+		l       *event.ListingUpserted
+		added   []store.ListingImage
+		removed []string
 	}
-	// market waits for a load in progress (or runs it), so the events are
-	// added after the scan; adding one the scan already saw replaces it.
-	m, err := s.ix.market(context.Background(), marketplaceID)
-	if err != nil {
-		return
-	}
+	var changes []imageChange
 	for _, ev := range stored {
-		switch p := ev.Payload.(type) {
-		case *event.ListingUpserted:
-			s.ix.add(marketplaceID, m, store.ListingText{ID: p.ListingID, AccountID: p.AccountID, Title: p.Title,
-				Description: p.Description, Category: p.Category, Currency: p.Price.Currency, Price: p.Price.Amount})
-		case *event.ReviewSubmitted:
-			m.reviews.Add(p.ReviewID, p.AuthorID, p.Text)
+		if l, ok := ev.Payload.(*event.ListingUpserted); ok {
+			added, removed, err := s.registerImages(ctx, tx, marketplaceID, l)
+			if err != nil {
+				return nil, err
+			}
+			changes = append(changes, imageChange{l, added, removed})
+			if slices.ContainsFunc(added, func(im store.ListingImage) bool { return im.Status == store.ImageHashed }) {
+				if err := s.enqueue(ctx, tx, MatchImagesArgs{MarketplaceID: marketplaceID, ListingID: l.ListingID}); err != nil {
+					return nil, err
+				}
+			}
 		}
 	}
+	return func() {
+		s.ix.mu.Lock()
+		_, ok := s.ix.byMP[marketplaceID]
+		s.ix.mu.Unlock()
+		if !ok {
+			return
+		}
+		// market waits for a load in progress (or runs it), so the events
+		// are added after the scan; adding one the scan saw replaces it.
+		m, err := s.ix.market(context.Background(), marketplaceID)
+		if err != nil {
+			return
+		}
+		for _, ev := range stored {
+			switch p := ev.Payload.(type) {
+			case *event.ListingUpserted:
+				s.ix.add(marketplaceID, m, store.ListingText{ID: p.ListingID, AccountID: p.AccountID, Title: p.Title,
+					Description: p.Description, Category: p.Category, Currency: p.Price.Currency, Price: p.Price.Amount})
+			case *event.ReviewSubmitted:
+				m.reviews.Add(p.ReviewID, p.AuthorID, p.Text)
+			}
+		}
+		for _, c := range changes {
+			indexImages(m, c.l.ListingID, c.l.AccountID, c.added, c.removed)
+		}
+	}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/vigil-ts/vigil/internal/detect/near"
 	"github.com/vigil-ts/vigil/internal/detect/price"
 	"github.com/vigil-ts/vigil/internal/event"
+	"github.com/vigil-ts/vigil/internal/jobs"
 	"github.com/vigil-ts/vigil/internal/policy"
 	"github.com/vigil-ts/vigil/internal/store"
 	"github.com/vigil-ts/vigil/internal/svc"
@@ -44,8 +46,12 @@ type Service struct {
 	svc.Deps
 	Policies *Policies
 	Outbox   Notifier
-	text     *texts
-	ix       *indexes
+	// Queue queues image hashing jobs (set once the job client exists).
+	Queue jobs.Inserter
+	// Fetch downloads images to hash: an SSRF-guarded client.
+	Fetch *http.Client
+	text  *texts
+	ix    *indexes
 	// sentiment scores review texts for the rating mismatch rule. Its
 	// lexicon is read-only after construction, so it is shared.
 	sentiment *govader.SentimentIntensityAnalyzer
@@ -132,6 +138,11 @@ func (s *Service) Listing(ctx context.Context, marketplaceID string, actor audit
 		BelowMarketFraction: pol.Listing.Price.BelowMarket, MADFloor: pol.Listing.Price.MADFloor})...)
 	findings = append(findings, counterfeit(det.brands, l)...)
 	findings = append(findings, duplicates(pol, m, l)...)
+	known, err := s.knownImages(ctx, marketplaceID, l)
+	if err != nil {
+		return Decided{}, err
+	}
+	findings = append(findings, imageDuplicates(pol, m, l.ListingID, l.AccountID, known)...)
 	if pol.Listing.ManualReview {
 		findings = append(findings, detect.Finding{Code: policy.ManualReviewCode, Detail: "The policy requires a person to review listings in this category before they go live."})
 	}
@@ -141,13 +152,19 @@ func (s *Service) Listing(ctx context.Context, marketplaceID string, actor audit
 		// Without statistics, rules over them must not fire (R-P1).
 		ctxVars["category_median_price"], ctxVars["category_mad"] = int64(stats.Median), int64(stats.MAD)
 	}
+	var added []store.ListingImage
+	var removed []string
 	res, err := s.finish(ctx, run{
 		marketplaceID: marketplaceID, actor: actor, idempotencyKey: idempotencyKey, ev: ev, eff: eff, check: policy.CheckListing,
 		category: l.Category, accountID: l.AccountID, findings: findings,
 		vars: map[string]any{"listing": listingVars(l), "account": accountVars(l.AccountID, facts, now), "context": ctxVars},
 		apply: func(tx *store.Tx, d *Decided, _ policy.Decision) error {
 			d.Status = d.Outcome
-			return tx.SetListingStatus(ctx, marketplaceID, l.ListingID, d.Status)
+			if err := tx.SetListingStatus(ctx, marketplaceID, l.ListingID, d.Status); err != nil {
+				return err
+			}
+			added, removed, err = s.registerImages(ctx, tx, marketplaceID, l)
+			return err
 		},
 	})
 	if err != nil || res.Replayed {
@@ -155,6 +172,7 @@ func (s *Service) Listing(ctx context.Context, marketplaceID string, actor audit
 	}
 	s.ix.add(marketplaceID, m, store.ListingText{ID: l.ListingID, AccountID: l.AccountID, Title: l.Title,
 		Description: l.Description, Category: l.Category, Currency: l.Price.Currency, Price: l.Price.Amount})
+	indexImages(m, l.ListingID, l.AccountID, added, removed)
 	return res, nil
 }
 
@@ -268,7 +286,7 @@ func (s *Service) replay(ctx context.Context, marketplaceID, key string) (Decide
 // ResultOf rebuilds the API result of a stored decision.
 func ResultOf(d store.Decision) (Decided, error) {
 	r := Decided{DecisionID: d.ID, Outcome: d.Outcome, PolicyVersion: d.PolicyVersion, CreatedAt: d.CreatedAt, MaskedText: d.MaskedText}
-	if d.SubjectType == "listing" {
+	if d.Kind == string(policy.CheckListing) {
 		r.Status = d.Outcome
 	}
 	var reasons []policy.Reason

@@ -52,6 +52,11 @@ const (
 // at the marketplace's creation time, which the database keeps to the
 // microsecond, and the events must not depend on the lost nanoseconds.
 func Generate(seed int64, now time.Time) []event.Envelope {
+	return generate(seed, now).envelopes()
+}
+
+// generate runs the generator; its envelopes and photos are the demo.
+func generate(seed int64, now time.Time) *gen {
 	now = now.UTC().Truncate(time.Second)
 	g := &gen{
 		// The second PCG word is a fixed odd constant: only the seed varies.
@@ -73,7 +78,7 @@ func Generate(seed int64, now time.Time) []event.Envelope {
 	g.trade()
 	g.signals()
 	g.fraud()
-	return g.envelopes()
+	return g
 }
 
 // gen is the state of one generation run.
@@ -93,6 +98,7 @@ type gen struct {
 	listings []*listing
 	convs    []*conversation
 	sold     map[string]bool // listings already ordered
+	photos   []Photo
 }
 
 // pending is an event before ordering and numbering.

@@ -213,9 +213,13 @@ func (g *gen) counterfeit(id string) {
 	const desc = "100 % Original-Qualität (Premium-Replika 1:1), mit Box, Staubbeutel und Echtheitszertifikat. Versand nur gegen Vorkasse per Banküberweisung oder Western Union – kein PayPal, keine Abholung. Nur wenige Stück, schnell sein! Schreib mir auf WhatsApp: +49 151 84736291"
 	var ls []*listing
 	for _, it := range goods {
-		// Manufacturer stock photos, not photos of the item.
-		photo := event.Image{URL: "https://img.example.com/stock/" + slug(it.name) + ".jpg"}
-		ls = append(ls, g.custom(a, it.cat, g.after(a.active, 2*time.Hour, 3*day), it.name, it.title, desc, roundTo(it.market/4, 500), photo))
+		// Photos lifted from genuine sellers' listings, not of the item.
+		at := g.after(a.active, 2*time.Hour, 3*day)
+		photo, ok := g.copyPhoto(it.cat, slug(it.name), at)
+		if !ok {
+			photo = g.photo("stock/"+slug(it.name), uint64(len(it.name)), false)
+		}
+		ls = append(ls, g.custom(a, it.cat, at, it.name, it.title, desc, roundTo(it.market/4, 500), photo))
 	}
 	script := map[string][]string{
 		"de": {"Hallo! Ja, noch da. Bezahlung nur per Western Union oder Banküberweisung, dann verschicke ich noch am selben Tag. Schreib mir auf WhatsApp: +49 151 84736291",

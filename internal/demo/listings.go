@@ -17,6 +17,7 @@ type listing struct {
 	price     int64  // cents
 	at        time.Time
 	shippable bool // goods are sold and shipped; cars and flats are viewed
+	photos    []Photo
 }
 
 // item is a thing people sell, with its typical second-hand price in very
@@ -121,17 +122,9 @@ func (g *gen) newListing(s *account, cat string, at time.Time) (*listing, *event
 	l.price = p.Price.Amount
 	// A few listings come without photos, as real ones do.
 	if n := g.weighted(3, 20, 25, 22, 15, 10, 5); n > 0 {
-		p.Images = g.images(l.id, n)
+		p.Images = g.listingPhotos(l, n)
 	}
 	return l, p
-}
-
-func (g *gen) images(listingID string, n int) []event.Image {
-	out := make([]event.Image, n)
-	for i := range out {
-		out[i] = event.Image{URL: fmt.Sprintf("https://img.example.com/kleinmarkt/%s/%d.jpg", listingID, i+1)}
-	}
-	return out
 }
 
 func (g *gen) goodsListing(l *listing, p *event.ListingUpserted) {

@@ -27,15 +27,17 @@ type Loaded struct {
 }
 
 // Load creates the demo marketplace (or finds it), its console user and a
-// fresh API key, and ingests Generate(seed, ...) through the ordinary
-// ingestion path.
+// fresh API key, stores the demo photos' hashes as uploads, and ingests
+// Generate(seed, ...) through ing, the ordinary ingestion path with its
+// hooks (so listings' photos are registered and compared as in production).
 //
 // The events are anchored at the marketplace's creation time rather than at
 // the current time: an event's content includes its time, so anchoring at
 // "now" would turn a second Load into id conflicts instead of duplicates.
 // Loading again with the same seed therefore stores nothing new; a
-// different seed conflicts with the stored events and fails.
-func Load(ctx context.Context, d svc.Deps, seed int64) (Loaded, error) {
+// different seed conflicts with the stored events and fails, storing no
+// events (only the hashes of its photos, which nothing refers to).
+func Load(ctx context.Context, d svc.Deps, ing *ingest.Service, seed int64) (Loaded, error) {
 	actor := audit.Actor{Type: audit.ActorSystem, ID: "demo"}
 	out := Loaded{MarketplaceName: MarketplaceName, Username: Username, Password: Password}
 	mp, err := findMarketplace(ctx, d.DB)
@@ -59,9 +61,12 @@ func Load(ctx context.Context, d svc.Deps, seed int64) (Loaded, error) {
 	if err := ensureUser(ctx, d, actor); err != nil {
 		return out, err
 	}
-	evs := Generate(seed, mp.CreatedAt)
+	g := generate(seed, mp.CreatedAt)
+	if err := storePhotos(ctx, d.DB, mp.ID, g.photos, mp.CreatedAt); err != nil {
+		return out, fmt.Errorf("store demo photos: %w", err)
+	}
+	evs := g.envelopes()
 	out.Events = len(evs)
-	ing := ingest.New(d)
 	for start := 0; start < len(evs); start += event.MaxBatch {
 		batch := evs[start:min(start+event.MaxBatch, len(evs))]
 		res, err := ing.Ingest(ctx, mp.ID, actor, batch, false)

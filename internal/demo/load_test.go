@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vigil-ts/vigil/internal/event"
+	"github.com/vigil-ts/vigil/internal/ingest"
 	"github.com/vigil-ts/vigil/internal/store"
 	"github.com/vigil-ts/vigil/internal/store/storetest"
 	"github.com/vigil-ts/vigil/internal/svc"
@@ -27,7 +28,7 @@ func TestLoad(t *testing.T) {
 		ctx := context.Background()
 		d := svc.New(db, slog.New(slog.DiscardHandler))
 		start := time.Now()
-		first, err := Load(ctx, d, 1)
+		first, err := Load(ctx, d, ingest.New(d), 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -35,7 +36,7 @@ func TestLoad(t *testing.T) {
 		if first.Accepted != first.Events || first.Duplicates != 0 || first.Events < 3000 {
 			t.Fatalf("first load: %+v", first)
 		}
-		second, err := Load(ctx, d, 1)
+		second, err := Load(ctx, d, ingest.New(d), 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -60,7 +61,7 @@ func TestLoad(t *testing.T) {
 		checkPatterns(t, db, mp)
 		// The marketplace holds one seed's events; another seed reuses
 		// their ids for other content, fails loudly and stores nothing.
-		if _, err := Load(ctx, d, 2); err == nil || !strings.Contains(err.Error(), "demo-00001") {
+		if _, err := Load(ctx, d, ingest.New(d), 2); err == nil || !strings.Contains(err.Error(), "demo-00001") {
 			t.Errorf("loading another seed: %v", err)
 		}
 		checkCounts(t, db, mp)

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -197,4 +198,16 @@ func (c *check) oneOf(field, v string, allowed ...string) {
 func (c *check) text(field, v string, n int) {
 	c.required(field, v)
 	c.maxLen(field, v, n)
+}
+
+// url checks a required absolute http(s) URL.
+func (c *check) url(field, v string) {
+	c.text(field, v, 2048)
+	if c.err != nil {
+		return
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		c.fail(field, "not an absolute http or https URL")
+	}
 }

@@ -1,6 +1,7 @@
 package event
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -129,9 +130,19 @@ type Location struct {
 	Country  string `json:"country,omitempty"`
 }
 
-// Image is a listing photo, by URL.
+// Image is a listing photo: the URL Vigil fetches it from, or the id of an
+// image uploaded with POST /v1/images. Exactly one is set.
 type Image struct {
-	URL string `json:"url"`
+	URL string `json:"url,omitempty"`
+	ID  string `json:"id,omitempty"`
+}
+
+// Ref is the image's stored reference: its upload id or its URL.
+func (im Image) Ref() string {
+	if im.ID != "" {
+		return im.ID
+	}
+	return im.URL
 }
 
 // ListingUpserted creates or updates a listing.
@@ -157,8 +168,18 @@ func (p *ListingUpserted) validate(c *check, _ string) (Subject, string) {
 	if len(p.Images) > 100 {
 		c.fail("data.images", "more than 100 images")
 	}
-	for _, im := range p.Images {
-		c.text("data.images[].url", im.URL, 2048)
+	for i, im := range p.Images {
+		field := fmt.Sprintf("data.images[%d]", i)
+		switch {
+		case im.URL != "" && im.ID != "":
+			c.fail(field, "give either url or id, not both")
+		case im.ID != "":
+			if !strings.HasPrefix(im.ID, "img_") || len(im.ID) > 100 {
+				c.fail(field+".id", "not an uploaded image id (img_…) from POST /v1/images")
+			}
+		default:
+			c.url(field+".url", im.URL)
+		}
 	}
 	if p.Location != nil {
 		c.maxLen("data.location.street", p.Location.Street, maxShort)

@@ -41,12 +41,18 @@ type Result struct {
 	Errors     []ItemError `json:"errors" doc:"Events not accepted, with the reason. Empty when every event was accepted or a duplicate."`
 }
 
+// Hook is told about the events a batch stores, inside the batch's
+// transaction: it makes the state changes that must commit with them
+// (image rows and their hashing jobs, signal state). It may return a
+// function to run once the transaction has committed (to update in-memory
+// indexes, which must not see events that were rolled back).
+type Hook func(ctx context.Context, tx *store.Tx, marketplaceID string, stored []event.Event) (after func(), err error)
+
 // Service ingests events.
 type Service struct {
 	svc.Deps
-	// Observe, when set, is told about the events each batch stored, after
-	// the commit (the checks keep their in-memory indexes current with it).
-	Observe func(marketplaceID string, stored []event.Event)
+	// Hooks run, in order, for every batch that stores events.
+	Hooks []Hook
 }
 
 // New returns a Service.
@@ -75,11 +81,12 @@ func (s *Service) Ingest(ctx context.Context, marketplaceID string, actor audit.
 	if atomic && len(res.Errors) > 0 {
 		return res, ErrRejected
 	}
-	var stored []event.Event
+	var afters []func()
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		digest := sha256.New()
 		var accepted []string
-		stored = stored[:0]
+		var stored []event.Event
+		afters = afters[:0]
 		for j, ev := range valid {
 			r, err := tx.InsertEvent(ctx, marketplaceID, ev, now)
 			if err != nil {
@@ -108,6 +115,15 @@ func (s *Service) Ingest(ctx context.Context, marketplaceID string, actor audit.
 		if res.Accepted == 0 {
 			return nil
 		}
+		for _, h := range s.Hooks {
+			after, err := h(ctx, tx, marketplaceID, stored)
+			if err != nil {
+				return err
+			}
+			if after != nil {
+				afters = append(afters, after)
+			}
+		}
 		// One audit entry per batch: the digest covers every accepted
 		// event's id and content, so the stored events are tamper-evident.
 		detail := map[string]any{"accepted": res.Accepted, "first_id": accepted[0], "last_id": accepted[len(accepted)-1],
@@ -118,8 +134,8 @@ func (s *Service) Ingest(ctx context.Context, marketplaceID string, actor audit.
 		res.Accepted = 0
 		return res, err
 	}
-	if s.Observe != nil && len(stored) > 0 {
-		s.Observe(marketplaceID, stored)
+	for _, after := range afters {
+		after()
 	}
 	return res, nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/vigil-ts/vigil/internal/store"
 )
@@ -29,6 +30,12 @@ type Config struct {
 	// PollInterval is how often idle workers look for new jobs.
 	PollInterval time.Duration
 	Log          *slog.Logger
+}
+
+// Inserter queues jobs inside a transaction; River's Client is one. Services
+// take this rather than the client, which needs their workers first.
+type Inserter interface {
+	InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
 }
 
 // Client is the River client over database/sql transactions.

@@ -7,7 +7,6 @@ package outbox
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,9 +14,9 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/vigil-ts/vigil/internal/audit"
+	"github.com/vigil-ts/vigil/internal/jobs"
 	"github.com/vigil-ts/vigil/internal/store"
 	"github.com/vigil-ts/vigil/internal/svc"
 	"github.com/vigil-ts/vigil/internal/webhook"
@@ -26,18 +25,13 @@ import (
 // ErrInvalid marks a subscription request that cannot be accepted.
 var ErrInvalid = errors.New("invalid")
 
-// Inserter queues jobs inside a transaction (River's client).
-type Inserter interface {
-	InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
-}
-
 // Service manages subscriptions and queues notifications.
 type Service struct {
 	svc.Deps
 	Guard webhook.Guard
 	// Queue is set once the job client exists (it needs this package's
 	// worker first).
-	Queue  Inserter
+	Queue  jobs.Inserter
 	Sender *webhook.Sender
 }
 
