@@ -17,6 +17,7 @@ import (
 	"github.com/vigil-ts/vigil/internal/audit"
 	"github.com/vigil-ts/vigil/internal/check"
 	"github.com/vigil-ts/vigil/internal/event"
+	"github.com/vigil-ts/vigil/internal/fraud"
 	"github.com/vigil-ts/vigil/internal/ingest"
 	"github.com/vigil-ts/vigil/internal/outbox"
 	"github.com/vigil-ts/vigil/internal/store"
@@ -32,6 +33,7 @@ type Deps struct {
 	Outbox   *outbox.Service
 	Policies *check.Policies
 	Checks   *check.Service
+	Fraud    *fraud.Service
 	Log      *slog.Logger
 	// Ingested is told how many events each request stored (metrics).
 	Ingested func(n int)
@@ -61,6 +63,7 @@ func New(mux *http.ServeMux, d Deps, version string) huma.API {
 	h.registerPolicy(api)
 	h.registerChecks(api)
 	h.registerImages(api)
+	h.registerRisk(api)
 	return api
 }
 
@@ -127,7 +130,7 @@ func (h *handlers) problem(ctx context.Context, err error) error {
 			return huma.Error422UnprocessableEntity(fe.Error(), &huma.ErrorDetail{Location: "body." + strings.TrimPrefix(fe.Field, "data."), Message: fe.Msg})
 		}
 		return huma.Error422UnprocessableEntity(err.Error())
-	case errors.Is(err, tenant.ErrInvalid), errors.Is(err, outbox.ErrInvalid), errors.Is(err, user.ErrInvalid), errors.Is(err, ingest.ErrTooMany):
+	case errors.Is(err, tenant.ErrInvalid), errors.Is(err, outbox.ErrInvalid), errors.Is(err, fraud.ErrInvalid), errors.Is(err, user.ErrInvalid), errors.Is(err, ingest.ErrTooMany):
 		return huma.Error422UnprocessableEntity(err.Error())
 	case errors.Is(err, context.Canceled):
 		return huma.NewError(499, "request cancelled")

@@ -17,6 +17,7 @@ import (
 
 	"github.com/vigil-ts/vigil/internal/api"
 	"github.com/vigil-ts/vigil/internal/check"
+	"github.com/vigil-ts/vigil/internal/fraud"
 	"github.com/vigil-ts/vigil/internal/ingest"
 	"github.com/vigil-ts/vigil/internal/jobs"
 	"github.com/vigil-ts/vigil/internal/obs"
@@ -45,6 +46,9 @@ type Config struct {
 	Workers int
 	// PollInterval is how often idle workers look for jobs.
 	PollInterval time.Duration
+	// RiskInterval is how often touched accounts' risk scores are
+	// refreshed (default 5s).
+	RiskInterval time.Duration
 	Version      string
 }
 
@@ -60,6 +64,7 @@ type App struct {
 	Outbox   *outbox.Service
 	Policies *check.Policies
 	Checks   *check.Service
+	Fraud    *fraud.Service
 	Jobs     *jobs.Client
 	Metrics  *obs.Metrics
 	// Handler serves every HTTP route.
@@ -71,6 +76,9 @@ type App struct {
 func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = time.Second
+	}
+	if cfg.RiskInterval <= 0 {
+		cfg.RiskInterval = 5 * time.Second
 	}
 	db, err := store.Open(ctx, cfg.DB)
 	if err != nil {
@@ -95,14 +103,19 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	river.AddWorker(workers, a.Outbox.Worker())
 	river.AddWorker(workers, a.Checks.ImageWorker())
 	river.AddWorker(workers, a.Checks.MatchWorker())
+	a.Fraud = fraud.New(a.Deps, a.Policies)
+	river.AddWorker(workers, a.Fraud.Worker())
+	refresh := river.NewPeriodicJob(river.PeriodicInterval(cfg.RiskInterval),
+		func() (river.JobArgs, *river.InsertOpts) { return fraud.RefreshArgs{}, nil }, nil)
 	a.Jobs, err = jobs.New(db, workers, jobs.Config{Work: cfg.Workers > 0, Workers: cfg.Workers, PollInterval: cfg.PollInterval,
-		Log: log.With("component", "jobs")})
+		Periodic: []*river.PeriodicJob{refresh},
+		Log:      log.With("component", "jobs")})
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	a.Outbox.Queue, a.Checks.Queue = a.Jobs, a.Jobs
-	a.Ingest.Hooks = append(a.Ingest.Hooks, a.Checks.IngestHook)
+	a.Ingest.Hooks = append(a.Ingest.Hooks, a.Checks.IngestHook, a.Fraud.IngestHook)
 	a.Metrics = obs.New(func() float64 {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
@@ -118,7 +131,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 
 func (a *App) routes() http.Handler {
 	mux := http.NewServeMux()
-	api.New(mux, api.Deps{DB: a.DB, Tenants: a.Tenants, Ingest: a.Ingest, Outbox: a.Outbox, Policies: a.Policies, Checks: a.Checks, Log: a.Log, Ingested: a.Metrics.Ingested}, a.Cfg.Version)
+	api.New(mux, api.Deps{DB: a.DB, Tenants: a.Tenants, Ingest: a.Ingest, Outbox: a.Outbox, Policies: a.Policies, Checks: a.Checks, Fraud: a.Fraud, Log: a.Log, Ingested: a.Metrics.Ingested}, a.Cfg.Version)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

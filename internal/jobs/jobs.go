@@ -29,7 +29,9 @@ type Config struct {
 	Workers int
 	// PollInterval is how often idle workers look for new jobs.
 	PollInterval time.Duration
-	Log          *slog.Logger
+	// Periodic jobs run on one process at a time (River's leader).
+	Periodic []*river.PeriodicJob
+	Log      *slog.Logger
 }
 
 // Inserter queues jobs inside a transaction; River's Client is one. Services
@@ -61,6 +63,7 @@ func New(db *store.DB, workers *river.Workers, cfg Config) (*Client, error) {
 		n := max(cfg.Workers, 1)
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: n}}
+		rc.PeriodicJobs = cfg.Periodic
 	}
 	c, err := river.NewClient(driver, rc)
 	if err != nil {

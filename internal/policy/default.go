@@ -1,5 +1,7 @@
 package policy
 
+import "github.com/vigil-ts/vigil/internal/event"
+
 // Default returns the built-in policy: every threshold in SPEC as data,
 // cited by requirement id, and the outcome of every finding code the
 // detectors emit. Numbers SPEC leaves open are marked as Vigil's choice.
@@ -61,6 +63,41 @@ func Default() *Policy {
 			HighValue:        50000,                          // R-F2: > EUR 500
 			NewAccountAge:    Days(7),                        // Vigil's choice: R-V2's new-account age
 			FulfilmentWindow: Days(30),                       // R-F3, R-E5: the last 30 days
+			Weights:          defaultWeights(),
+			// Vigil's choice (R-F6 gives no bands): quarters of the scale.
+			Bands:           Bands{Medium: 25, High: 50, Critical: 75},
+			ReviewThreshold: 70, // Vigil's choice: four or five independent flags, or a few strong ones
+			// Vigil's choice: how rarely two people share each kind of
+			// identifier. An email or a payment fingerprint is nearly
+			// personal; a device is shared in families; a phone is
+			// recycled; an address is shared by flatmates; an IP by a
+			// whole office or mobile network (R-F1 names email, phone,
+			// payment details and device).
+			LinkConfidence: map[string]float64{
+				event.IDEmail:   0.95,
+				event.IDPayment: 0.90,
+				event.IDDevice:  0.85,
+				event.IDPhone:   0.80,
+				event.IDAddress: 0.60,
+				event.IDIP:      0.30,
+			},
+			DuplicateMinConfidence: 0.6,                             // Vigil's choice: an address links, an IP alone does not
+			PeerShare:              0.5,                             // Vigil's choice: R-F5's "confidence-weighted share"; half at full confidence
+			PeerMaxPoints:          30,                              // Vigil's choice: peers alone cannot make an account high risk
+			MinOrders:              5,                               // Vigil's choice: one refund in two orders is not a 50% refund rate (R-P1)
+			ChargebackWindow:       Days(90),                        // Vigil's choice: a quarter; older chargebacks are history, not a pattern
+			Chargebacks:            1,                               // Vigil's choice: one chargeback happens; two in the window is a pattern (R-F2)
+			ReviewBurst:            Rate{Max: 5, Window: Hours(24)}, // R-F3 with R-V2's numbers: >5 in 24h
+			SharedBuyers:           2,                               // Vigil's choice: R-F2's "several accounts", from two
+			// R-F4 gives no tiers; Vigil's choice: a new account may try
+			// the marketplace, not flood it.
+			Velocity: []VelocityTier{
+				{MaxAge: Days(1), Listings: 5, Orders: 3, Window: Hours(24)},
+				{MaxAge: Days(7), Listings: 20, Orders: 10, Window: Hours(24)},
+				{MaxAge: Days(30), Listings: 50, Orders: 30, Window: Hours(24)},
+			},
+			Tenure:     Days(365), // Vigil's choice: a year on the marketplace earns full tenure
+			AgeHorizon: Days(30),  // Vigil's choice: R-F1's "account age factor" fades over the first month
 		},
 		Reports: Reports{
 			// R-R1: the default reasons and their risk groups; "fraud" is
@@ -125,6 +162,46 @@ func Default() *Policy {
 			StaleAfter:   Days(21), // R-L8: from day 21, hidden or expired
 			StaleAction:  "hide",   // R-P3: the lesser of hide and expire
 		},
+	}
+}
+
+// defaultWeights are the points of each signal at full strength (R-F6
+// gives none; all Vigil's choice). The scale: one ordinary flag of R-F1–R-F4
+// is about 15 points, below the medium band, so that a single flag is a
+// note rather than a case; two make medium. Evidence that is hard to
+// explain innocently (a suspended seller's new account, accepted DMCA
+// takedowns, chargebacks, buyers sharing a card) weighs 25–40. Trust
+// signals together can offset about 55 points: a long, clean record
+// outweighs a flag or two, never a pattern.
+func defaultWeights() map[string]float64 {
+	return map[string]float64{
+		"email.disposable":                15,
+		"ip.accounts_per_hour":            15,
+		"account.duplicate":               25,
+		"account.age":                     10,
+		"country.mismatch":                10,
+		"account.shadow_profile":          40,
+		"payment.failures":                15,
+		"refund.rate":                     15,
+		"dispute.rate":                    20,
+		"purchase.high_value_new_account": 20,
+		"chargeback.pattern":              25,
+		"buyers.shared_payment":           25,
+		"price.below_market":              15,
+		"shipping.late":                   15,
+		"orders.cancelled":                15,
+		"reviews.five_star_burst":         20,
+		"dmca.accepted":                   30,
+		"hijack.incident":                 20,
+		"listing.prescreen_rejections":    10,
+		"velocity":                        15,
+
+		"deals.completed":   -15,
+		"feedback.positive": -10,
+		"verified.phone":    -5,
+		"verified.payment":  -5,
+		"verified.id":       -10,
+		"account.tenure":    -10,
 	}
 }
 

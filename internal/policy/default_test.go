@@ -31,6 +31,7 @@ func TestDefaultCarriesSpecNumbers(t *testing.T) {
 		{"R-F2 dispute rate", p.Risk.DisputeRate, 0.05},
 		{"R-F2 high value, EUR 500", [2]any{p.Risk.HighValue, p.Currency}, [2]any{int64(50000), "EUR"}},
 		{"R-F3 fulfilment window", p.Risk.FulfilmentWindow.Std(), 30 * day},
+		{"R-F3 burst of 5-star reviews, R-V2's >5 in 24h", p.Risk.ReviewBurst, Rate{Max: 5, Window: Hours(24)}},
 		{"R-R6 resolve within 48h", p.Reports.SLA.Std(), 48 * time.Hour},
 		{"R-R1 reason codes", len(p.Reports.Reasons), 15},
 		{"R-E2 DMCA 3 and 5 in 12 months", p.Enforcement.DMCA, DMCA{RestrictAt: 3, SuspendAt: 5, WindowMonths: 12}},
@@ -56,6 +57,71 @@ func TestDefaultCarriesSpecNumbers(t *testing.T) {
 	}
 }
 
+// The risk section's choices (R-F6 gives no numbers) are what the risk
+// package and the documentation assume.
+func TestDefaultRisk(t *testing.T) {
+	r := Default().Risk
+	const day = 24 * time.Hour
+	tests := []struct {
+		name      string
+		got, want any
+	}{
+		{"bands", r.Bands, Bands{Medium: 25, High: 50, Critical: 75}},
+		{"review threshold", r.ReviewThreshold, 70},
+		{"email link", r.LinkConfidence["email"], 0.95},
+		{"payment link", r.LinkConfidence["payment"], 0.9},
+		{"device link", r.LinkConfidence["device"], 0.85},
+		{"phone link", r.LinkConfidence["phone"], 0.8},
+		{"address link", r.LinkConfidence["address"], 0.6},
+		{"ip link", r.LinkConfidence["ip"], 0.3},
+		{"a shared IP alone is no duplicate", r.LinkConfidence["ip"] < r.DuplicateMinConfidence, true},
+		{"a shared address is", r.LinkConfidence["address"] >= r.DuplicateMinConfidence, true},
+		{"peer share", r.PeerShare, 0.5},
+		{"peer cap", r.PeerMaxPoints, 30.0},
+		{"min orders", r.MinOrders, 5},
+		{"chargebacks", [2]any{r.Chargebacks, r.ChargebackWindow.Std()}, [2]any{1, 90 * day}},
+		{"shared buyers", r.SharedBuyers, 2},
+		{"velocity tiers", len(r.Velocity), 3},
+		{"first velocity tier", r.Velocity[0], VelocityTier{MaxAge: Days(1), Listings: 5, Orders: 3, Window: Hours(24)}},
+		{"tenure", r.Tenure.Std(), 365 * day},
+		{"age horizon", r.AgeHorizon.Std(), 30 * day},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !reflect.DeepEqual(tt.got, tt.want) {
+				t.Errorf("got %v, want %v", tt.got, tt.want)
+			}
+		})
+	}
+}
+
+// Every signal has a default weight of the right sign, and no weight names
+// a signal that does not exist.
+func TestDefaultWeights(t *testing.T) {
+	w := Default().Risk.Weights
+	names := append(RiskSignals(), TrustSignals()...)
+	if len(w) != len(names) {
+		t.Errorf("%d weights for %d signals", len(w), len(names))
+	}
+	for _, name := range RiskSignals() {
+		if !(w[name] > 0) {
+			t.Errorf("risk signal %s has weight %v, want > 0", name, w[name])
+		}
+	}
+	for _, name := range TrustSignals() {
+		if !(w[name] < 0) {
+			t.Errorf("trust signal %s has weight %v, want < 0", name, w[name])
+		}
+	}
+	seen := map[string]bool{}
+	for _, name := range names {
+		if seen[name] {
+			t.Errorf("signal %s listed twice", name)
+		}
+		seen[name] = true
+	}
+}
+
 func TestDefaultIsValid(t *testing.T) {
 	if ps := validate(Default()); len(ps) > 0 {
 		t.Fatalf("defaults invalid:\n%v", ps)
@@ -69,7 +135,10 @@ func TestDefaultIsFresh(t *testing.T) {
 	a := Default()
 	a.Listing.RequiredAttributes["rentals"][0] = "changed"
 	a.Outcomes.Listing["contact."] = Verdict{}
-	if b := Default(); b.Listing.RequiredAttributes["rentals"][0] != "rent_monthly" || b.Outcomes.Listing["contact."].Outcome == "" {
+	a.Risk.Weights["velocity"] = 99
+	a.Risk.Velocity[0].Listings = 99
+	if b := Default(); b.Listing.RequiredAttributes["rentals"][0] != "rent_monthly" || b.Outcomes.Listing["contact."].Outcome == "" ||
+		b.Risk.Weights["velocity"] == 99 || b.Risk.Velocity[0].Listings == 99 {
 		t.Fatal("Default shares state between calls")
 	}
 }

@@ -74,6 +74,55 @@ func TestResolveLayers(t *testing.T) {
 	}
 }
 
+// A marketplace overriding one weight, or one link confidence, keeps every
+// other default; a category can override again on top.
+func TestResolveRiskWeights(t *testing.T) {
+	doc := mustParse(t, []byte(`
+risk:
+  weights:
+    email.disposable: 30
+    velocity: ~
+  link_confidence:
+    ip: 0.1
+  velocity:
+    - {max_age: 3d, listings: 10, orders: 5, window: 24h}
+categories:
+  cars:
+    risk:
+      weights:
+        price.below_market: 40
+`))
+	def := Default().Risk
+	tests := []struct {
+		name     string
+		category string
+		get      func(*Risk) any
+		want     any
+	}{
+		{"the overridden weight", "", func(r *Risk) any { return r.Weights["email.disposable"] }, 30.0},
+		{"another weight keeps its default", "", func(r *Risk) any { return r.Weights["account.duplicate"] }, def.Weights["account.duplicate"]},
+		{"null removes a weight", "", func(r *Risk) any { _, ok := r.Weights["velocity"]; return ok }, false},
+		{"all other weights stay", "", func(r *Risk) any { return len(r.Weights) }, len(def.Weights) - 1},
+		{"a category overrides on top", "cars", func(r *Risk) any { return r.Weights["price.below_market"] }, 40.0},
+		{"and inherits the marketplace's weight", "cars", func(r *Risk) any { return r.Weights["email.disposable"] }, 30.0},
+		{"other categories keep the marketplace's", "boats", func(r *Risk) any { return r.Weights["price.below_market"] }, def.Weights["price.below_market"]},
+		{"one link confidence", "", func(r *Risk) any { return r.LinkConfidence["ip"] }, 0.1},
+		{"the other link confidences stay", "", func(r *Risk) any { return r.LinkConfidence["email"] }, def.LinkConfidence["email"]},
+		{"velocity tiers replace as a list", "", func(r *Risk) any { return r.Velocity }, []VelocityTier{{MaxAge: Days(3), Listings: 10, Orders: 5, Window: Hours(24)}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Resolve(doc, tt.category).Risk
+			if got := tt.get(&r); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %#v, want %#v", got, tt.want)
+			}
+		})
+	}
+	if _, err := Compile(doc); err != nil {
+		t.Errorf("the document does not compile: %v", err)
+	}
+}
+
 func TestParseProblems(t *testing.T) {
 	tests := []struct {
 		name, yaml string

@@ -161,12 +161,16 @@ type Rate struct {
 	Window Duration `yaml:"window"`
 }
 
-// Risk holds the fraud signal thresholds (R-F1–R-F4). The risk score's
-// weights come with issue 4.
+// Risk holds the fraud signals' thresholds (R-F1–R-F5) and how the risk
+// score weighs them (R-F6). Package risk evaluates the signals and the
+// score from these values; the signal names are [RiskSignals] and
+// [TrustSignals].
 type Risk struct {
 	// AccountsPerIP limits account creation from one IP address.
 	AccountsPerIP Rate `yaml:"accounts_per_ip"`
-	// PaymentFailures per buyer above which the buyer is flagged.
+	// PaymentFailures per buyer above which the buyer is flagged, counted
+	// within FulfilmentWindow (R-F2 names no window; Vigil's choice, so
+	// that old failures are forgiven).
 	PaymentFailures int `yaml:"payment_failures"`
 	// RefundRate per buyer (0..1) above which the buyer is flagged.
 	RefundRate float64 `yaml:"refund_rate"`
@@ -178,8 +182,106 @@ type Risk struct {
 	// NewAccountAge: accounts younger than this count as new.
 	NewAccountAge Duration `yaml:"new_account_age"`
 	// FulfilmentWindow is the rolling window of shipping delays,
-	// cancellations and refunds (R-F3, R-E5).
+	// cancellations and refunds (R-F3, R-E5), and of the other signals
+	// that count recent events without a window of their own.
 	FulfilmentWindow Duration `yaml:"fulfilment_window"`
+
+	// Weights are the points each signal adds to the score when it fires
+	// at full strength; a signal firing at strength s adds s × weight.
+	// Trust signals have negative weights. A map, so that a marketplace
+	// overriding one weight keeps the others; a signal without a weight
+	// still shows in the explanation's signals but adds no points.
+	Weights map[string]float64 `yaml:"weights"`
+	// Bands name score ranges for people and queues.
+	Bands Bands `yaml:"bands"`
+	// ReviewThreshold: a score crossing it upward opens a review for a
+	// person, because the score only recommends (R-P2).
+	ReviewThreshold int `yaml:"review_threshold"`
+	// LinkConfidence is how sure a shared identifier makes Vigil that two
+	// accounts belong to one person, by identifier kind (email, phone,
+	// payment, device, address, ip). A shared IP is weak evidence: homes,
+	// offices and mobile networks share addresses.
+	LinkConfidence map[string]float64 `yaml:"link_confidence"`
+	// DuplicateMinConfidence: links at least this sure count as duplicate
+	// accounts and pass their peer's risk on; weaker links are shown but
+	// count for nothing.
+	DuplicateMinConfidence float64 `yaml:"duplicate_min_confidence"`
+	// PeerShare is the share of a linked peer's score an account takes on
+	// (R-F5): PeerShare × link confidence × peer score points.
+	PeerShare float64 `yaml:"peer_share"`
+	// PeerMaxPoints caps the points all peers together add, so that an
+	// account's own signals, not its neighbours', decide its score.
+	PeerMaxPoints float64 `yaml:"peer_max_points"`
+	// MinOrders is the fewest orders (or reviews) a rate needs before it
+	// means anything; with fewer, refund, dispute and positive-feedback
+	// rates do not fire (R-P1: missing data does not fire).
+	MinOrders int `yaml:"min_orders"`
+	// ChargebackWindow is the rolling window in which chargebacks count.
+	ChargebackWindow Duration `yaml:"chargeback_window"`
+	// Chargebacks: more than this many in the window is a pattern.
+	Chargebacks int `yaml:"chargebacks"`
+	// ReviewBurst: more five-star reviews received than Max within Window
+	// is a burst (R-F3).
+	ReviewBurst Rate `yaml:"review_burst"`
+	// SharedBuyers: at least this many distinct buyers sharing a payment
+	// method or shipping address and buying from one seller is
+	// coordinated fraud (R-F2).
+	SharedBuyers int `yaml:"shared_buyers"`
+	// Velocity holds the account-age tiers (R-F4), youngest first. An
+	// account older than the last tier's MaxAge has no velocity limit.
+	Velocity []VelocityTier `yaml:"velocity"`
+	// Tenure is the account age at which the tenure trust signal is at
+	// full strength.
+	Tenure Duration `yaml:"tenure"`
+	// AgeHorizon is the age at which the account-age risk factor has
+	// decayed to nothing; it falls linearly from full strength at
+	// registration.
+	AgeHorizon Duration `yaml:"age_horizon"`
+}
+
+// Bands are the lowest scores of the medium, high and critical bands;
+// scores below Medium are low.
+type Bands struct {
+	Medium   int `yaml:"medium"`
+	High     int `yaml:"high"`
+	Critical int `yaml:"critical"`
+}
+
+// VelocityTier limits how fast an account younger than MaxAge may act:
+// more than Listings listings or Orders orders within Window is too fast.
+type VelocityTier struct {
+	MaxAge   Duration `yaml:"max_age"`
+	Listings int      `yaml:"listings"`
+	Orders   int      `yaml:"orders"`
+	Window   Duration `yaml:"window"`
+}
+
+// RiskSignals returns the names of the signals that raise the risk score,
+// in the order explanations list them. The names are stable API: weights,
+// explanations and the console refer to signals by them.
+func RiskSignals() []string {
+	return []string{
+		// Account (R-F1).
+		"email.disposable", "ip.accounts_per_hour", "account.duplicate", "account.age",
+		"country.mismatch", "account.shadow_profile",
+		// Transactions (R-F2).
+		"payment.failures", "refund.rate", "dispute.rate", "purchase.high_value_new_account",
+		"chargeback.pattern", "buyers.shared_payment",
+		// Sellers (R-F3) and the ladder's negative signals.
+		"price.below_market", "shipping.late", "orders.cancelled", "reviews.five_star_burst",
+		"dmca.accepted", "hijack.incident", "listing.prescreen_rejections",
+		// Velocity (R-F4).
+		"velocity",
+	}
+}
+
+// TrustSignals returns the names of the signals that lower the risk score
+// (R-F6's positive signals), in the order explanations list them.
+func TrustSignals() []string {
+	return []string{
+		"deals.completed", "feedback.positive", "verified.phone", "verified.payment",
+		"verified.id", "account.tenure",
+	}
 }
 
 // Reports holds the report taxonomy and queue timing (R-R1, R-R4–R-R6).

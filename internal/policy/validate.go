@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/vigil-ts/vigil/internal/event"
 )
 
 // appealTiers are the tiers an appeal SLA can be set for: every tier above
@@ -141,6 +143,64 @@ func validateRisk(ps *Problems, r *Risk) {
 	atLeast(ps, "risk.high_value", r.HighValue, 1)
 	positive(ps, "risk.new_account_age", r.NewAccountAge)
 	positive(ps, "risk.fulfilment_window", r.FulfilmentWindow)
+	risk, trust := RiskSignals(), TrustSignals()
+	for _, name := range slices.Sorted(maps.Keys(r.Weights)) {
+		path, w := "risk.weights"+mapKey(name), r.Weights[name]
+		switch {
+		case slices.Contains(risk, name):
+			if !(w >= 0 && w <= 100) {
+				ps.add(path, "%s raises the risk: its weight must be between 0 and 100 points, got %v", name, w)
+			}
+		case slices.Contains(trust, name):
+			// A trust signal adding risk would punish good behaviour: the
+			// sign is almost certainly a typo.
+			if !(w >= -100 && w <= 0) {
+				ps.add(path, "%s is a trust signal: its weight must be between -100 and 0 points, got %v", name, w)
+			}
+		default:
+			oneOf(ps, path, name, append(risk, trust...), "signal name")
+		}
+	}
+	b := r.Bands
+	between(ps, "risk.bands.medium", b.Medium, 1, 100)
+	if b.High <= b.Medium || b.High > 100 {
+		ps.add("risk.bands.high", "must be above medium (%d) and at most 100, got %d", b.Medium, b.High)
+	}
+	if b.Critical <= b.High || b.Critical > 100 {
+		ps.add("risk.bands.critical", "must be above high (%d) and at most 100, got %d", b.High, b.Critical)
+	}
+	between(ps, "risk.review_threshold", r.ReviewThreshold, 1, 100)
+	for _, kind := range slices.Sorted(maps.Keys(r.LinkConfidence)) {
+		path := "risk.link_confidence" + mapKey(kind)
+		oneOf(ps, path, kind, linkKinds(), "identifier kind")
+		fraction(ps, path, r.LinkConfidence[kind])
+	}
+	fraction(ps, "risk.duplicate_min_confidence", r.DuplicateMinConfidence)
+	fraction(ps, "risk.peer_share", r.PeerShare)
+	between(ps, "risk.peer_max_points", r.PeerMaxPoints, 0, 100)
+	atLeast(ps, "risk.min_orders", r.MinOrders, 1)
+	positive(ps, "risk.chargeback_window", r.ChargebackWindow)
+	atLeast(ps, "risk.chargebacks", r.Chargebacks, 0)
+	rate(ps, "risk.review_burst", r.ReviewBurst)
+	atLeast(ps, "risk.shared_buyers", r.SharedBuyers, 2)
+	for i, t := range r.Velocity {
+		path := fmt.Sprintf("risk.velocity[%d]", i)
+		positive(ps, path+".max_age", t.MaxAge)
+		if i > 0 && t.MaxAge <= r.Velocity[i-1].MaxAge {
+			ps.add(path+".max_age", "must be older than velocity[%d].max_age (%s): tiers go from the youngest accounts to the oldest, got %s", i-1, r.Velocity[i-1].MaxAge, t.MaxAge)
+		}
+		atLeast(ps, path+".listings", t.Listings, 1)
+		atLeast(ps, path+".orders", t.Orders, 1)
+		positive(ps, path+".window", t.Window)
+	}
+	positive(ps, "risk.tenure", r.Tenure)
+	positive(ps, "risk.age_horizon", r.AgeHorizon)
+}
+
+// linkKinds are the identifier kinds that link accounts, as event names
+// them.
+func linkKinds() []string {
+	return []string{event.IDEmail, event.IDPhone, event.IDPayment, event.IDDevice, event.IDAddress, event.IDIP}
 }
 
 func validateReports(ps *Problems, r *Reports) {
