@@ -32,6 +32,10 @@ Usage:
                                                reads the password from stdin
   vigil audit verify [--db …]                  exits non-zero on a broken chain
   vigil policy lint FILE…                      checks policy documents (YAML)
+  vigil risk recompute [--marketplace ID] [--write] [--db …]
+                                               rebuilds signal state from the events; exits
+                                               non-zero if it differs from the stored state
+  vigil risk refresh [--db …]                  computes the scores waiting for a refresh now
   vigil eval [-v] FILE.jsonl…                  precision and recall of the checks on labelled examples
   vigil demo [--db …]                          loads the demo marketplace
   vigil bench ingest|checks [--db …] [--requests N] [--clients N]
@@ -83,6 +87,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.sub(ctx, "audit", rest, map[string]func(context.Context, []string) error{"verify": e.auditVerify})
 	case "policy":
 		return e.sub(ctx, "policy", rest, map[string]func(context.Context, []string) error{"lint": e.policyLint})
+	case "risk":
+		return e.sub(ctx, "risk", rest, map[string]func(context.Context, []string) error{"recompute": e.riskRecompute, "refresh": e.riskRefresh})
 	case "eval":
 		return e.evalCmd(ctx, rest)
 	case "demo":

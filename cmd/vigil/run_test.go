@@ -165,3 +165,60 @@ func TestEvalThroughChecks(t *testing.T) {
 		t.Fatalf("precision %.3f recall %.3f below 0.95:\n%s", p, r, out)
 	}
 }
+
+// TestRiskOnDemo loads the demo, scores every account, and checks the
+// planted fraud schemes rank on top; then the full recompute agrees with
+// the incremental state, finds a damaged one and repairs it.
+func TestRiskOnDemo(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v.db")
+	if _, _, err := vigil(t, "", "demo", "--db", path); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := vigil(t, "", "risk", "refresh", "--db", path)
+	if err != nil || !strings.Contains(out, "refreshed") {
+		t.Fatalf("risk refresh: %v %s", err, out)
+	}
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT account_id, score FROM risk_scores ORDER BY score DESC, account_id LIMIT 10`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var top []string
+	for rows.Next() {
+		var id string
+		var score int
+		rows.Scan(&id, &score)
+		top = append(top, fmt.Sprintf("%s:%d", id, score))
+	}
+	rows.Close()
+	cast := 0
+	for _, s := range top {
+		if s >= "acc-0276" {
+			cast++
+		}
+	}
+	t.Logf("highest scores: %v", top)
+	if cast < 8 {
+		t.Errorf("only %d of the 10 highest scores are planted fraud accounts: %v", cast, top)
+	}
+
+	if out, _, err := vigil(t, "", "risk", "recompute", "--db", path); err != nil || !strings.Contains(out, `"differ":null`) {
+		t.Fatalf("recompute on intact state: %v %s", err, out)
+	}
+	if _, err := db.Exec(`UPDATE risk_states SET state = '{}' WHERE account_id = 'acc-0282'`); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, err := vigil(t, "", "risk", "recompute", "--db", path); err == nil || !strings.Contains(out, "acc-0282") {
+		t.Fatalf("a damaged state was not reported: %v %s", err, out)
+	}
+	if _, _, err := vigil(t, "", "risk", "recompute", "--write", "--db", path); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := vigil(t, "", "risk", "recompute", "--db", path); err != nil {
+		t.Fatalf("after --write: %v", err)
+	}
+}

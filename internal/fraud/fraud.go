@@ -57,7 +57,11 @@ func (s *Service) IngestHook(ctx context.Context, tx *store.Tx, marketplaceID st
 	byAccount := map[string][]touched{}
 	var order []string
 	for _, ev := range stored {
-		for _, t := range risk.Touches(ev) {
+		ts, err := touches(ctx, tx, marketplaceID, ev)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range ts {
 			if _, ok := byAccount[t.AccountID]; !ok {
 				order = append(order, t.AccountID)
 			}
@@ -91,6 +95,30 @@ func (s *Service) IngestHook(ctx context.Context, tx *store.Tx, marketplaceID st
 		}
 	}
 	return nil, nil
+}
+
+// listings finds a listing's seller (DB or Tx).
+type listings interface {
+	ListingState(ctx context.Context, marketplaceID, listingID string) (store.ListingState, error)
+}
+
+// touches is risk.Touches, plus the seller of a pre-screen rejection that
+// names only the listing.
+func touches(ctx context.Context, l listings, marketplaceID string, ev event.Event) ([]risk.Touch, error) {
+	if p, ok := ev.Payload.(*event.ListingRef); ok && ev.Type == "listing.rejected_prescreen" && p.AccountID == "" {
+		st, err := l.ListingState(ctx, marketplaceID, p.ListingID)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		q := *p
+		q.AccountID = st.AccountID
+		ev.Payload = &q
+		return risk.Touches(ev), nil
+	}
+	return risk.Touches(ev), nil
 }
 
 // Assessment is an account's risk as computed now.

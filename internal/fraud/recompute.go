@@ -40,7 +40,11 @@ func (s *Service) Recompute(ctx context.Context, actor audit.Actor, marketplaceI
 			return fmt.Errorf("stored event %s: %w", se.ID, err)
 		}
 		res.Events++
-		for _, t := range risk.Touches(ev) {
+		ts, err := touches(ctx, s.DB, marketplaceID, ev)
+		if err != nil {
+			return err
+		}
+		for _, t := range ts {
 			st, ok := states[t.AccountID]
 			if !ok {
 				st = &risk.State{}
