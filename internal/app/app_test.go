@@ -136,8 +136,14 @@ func (r response) problem(t *testing.T, status int, detailContains string) {
 	}
 }
 
+// evAt is when ev's events happened: an hour before the test binary
+// started, fixed for the run so that a replayed event is identical, and
+// recent so that the windowed signals (30 days, 12 months) still see it
+// whatever the date the tests run on.
+var evAt = time.Now().UTC().Add(-time.Hour).Truncate(time.Second).Format(time.RFC3339)
+
 func ev(id, typ string, data map[string]any) map[string]any {
-	return map[string]any{"id": id, "type": typ, "occurred_at": "2026-11-01T10:00:00Z", "data": data}
+	return map[string]any{"id": id, "type": typ, "occurred_at": evAt, "data": data}
 }
 
 func account(id string) map[string]any {

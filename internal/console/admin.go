@@ -12,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/vigil-ts/vigil/internal/fraud"
 	"github.com/vigil-ts/vigil/internal/outbox"
 	"github.com/vigil-ts/vigil/internal/store"
 	"github.com/vigil-ts/vigil/internal/tenant"
@@ -44,7 +45,7 @@ func outcome(err error, conflict string) (status int, f form, unexpected error) 
 	if errors.Is(err, store.ErrConflict) {
 		return http.StatusUnprocessableEntity, form{Error: conflict}, nil
 	}
-	for _, invalid := range []error{user.ErrInvalid, tenant.ErrInvalid, outbox.ErrInvalid} {
+	for _, invalid := range []error{user.ErrInvalid, tenant.ErrInvalid, outbox.ErrInvalid, fraud.ErrInvalid} {
 		if errors.Is(err, invalid) {
 			return http.StatusUnprocessableEntity, form{Error: sentence(strings.TrimPrefix(err.Error(), invalid.Error()+": "))}, nil
 		}

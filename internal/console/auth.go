@@ -45,11 +45,17 @@ func (v *viewer) operator() bool { return v.user.MarketplaceID == "" }
 
 func (v *viewer) admin() bool { return v.user.Role == string(user.Admin) }
 
+// senior reports whether the user may act on accounts, such as confirming
+// that two belong together: senior moderators and admins.
+func (v *viewer) senior() bool { return v.admin() || v.user.Role == string(user.SeniorModerator) }
+
 // actor is who the audit log records for the viewer's changes.
 func (v *viewer) actor() audit.Actor { return audit.Actor{Type: audit.ActorUser, ID: v.user.ID} }
 
 func (v *viewer) may(who access) bool {
 	switch who {
+	case seniors:
+		return v.senior()
 	case admins:
 		return v.admin()
 	case operatorAdmin:

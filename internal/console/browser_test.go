@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,7 +15,6 @@ import (
 
 	"github.com/vigil-ts/vigil/internal/audit"
 	"github.com/vigil-ts/vigil/internal/event"
-	"github.com/vigil-ts/vigil/internal/ingest"
 	"github.com/vigil-ts/vigil/internal/store"
 	"github.com/vigil-ts/vigil/internal/user"
 )
@@ -41,15 +41,17 @@ func chromium(t *testing.T) string {
 }
 
 // TestBrowser logs in through the real form in Chromium, checks the
-// dashboard, uses an htmx button (which must carry the CSRF header), and
-// screenshots the dashboard and webhooks pages at desktop and tablet width
-// into the test's temp dir and $VIGIL_SCREENSHOT_DIR, if set.
+// dashboard, uses an htmx button (which must carry the CSRF header), checks
+// that an account's explanation chart draws its bars, and screenshots the
+// dashboard, webhooks and account pages at desktop and tablet width into
+// the test's temp dir and $VIGIL_SCREENSHOT_DIR, if set.
 func TestBrowser(t *testing.T) {
 	t.Parallel()
 	browser := chromium(t)
 	f := newFixture(t)
 	f.addUser(t, "moderator", user.Admin, "")
 	seedForScreenshots(t, f)
+	seedRisk(t, f)
 
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
@@ -83,6 +85,18 @@ func TestBrowser(t *testing.T) {
 			t.Fatalf("text of %s: %v", sel, err)
 		}
 		return strings.TrimSpace(s)
+	}
+	// noSideways checks that nothing sticks out sideways, which would mean
+	// horizontal scrolling.
+	noSideways := func(page string, width int64) {
+		t.Helper()
+		wide, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wide {
+			t.Errorf("the %s page scrolls sideways at %dpx", page, width)
+		}
 	}
 	shots := []string{t.TempDir()}
 	if dir := os.Getenv("VIGIL_SCREENSHOT_DIR"); dir != "" {
@@ -146,6 +160,51 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("after Send test the browser is at %q (%v); want the same page, updated by htmx", loc, err)
 	}
 
+	// The explanation chart draws a visible bar per contribution: risk to
+	// the right of the centre line, trust to the left (CSP allows no
+	// inline styles, so this also proves the SVG bars need none).
+	want, err := f.fraud.Assess(ctx, f.mp.Marketplace.ID, "u1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	run("open the accounts at risk",
+		chromedp.Navigate(f.srv.URL+"/console/accounts"),
+		chromedp.WaitVisible(chromedp.CSS(`main a[href="/console/accounts/u1"]`)),
+	)
+	screenshot("accounts")
+	run("open an account",
+		chromedp.Click(chromedp.CSS(`main a[href="/console/accounts/u1"]`)),
+		chromedp.WaitVisible(chromedp.CSS("table.chart tr.contribution")),
+	)
+	type drawn struct {
+		Signal                      string
+		RowHeight, Left, Width, Mid float64
+	}
+	bars, err := chromedp.Run(bctx, chromedp.Evaluate[[]drawn](`Array.from(document.querySelectorAll("table.chart tr.contribution")).map(tr => {
+		const bar = tr.querySelector("rect.bar-fill").getBoundingClientRect(), svg = tr.querySelector("svg.bar").getBoundingClientRect();
+		return {Signal: tr.dataset.signal, RowHeight: tr.getBoundingClientRect().height, Left: bar.left, Width: bar.width, Mid: svg.left + svg.width / 2};
+	})`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bars) != len(want.Explanation.Contributions) {
+		t.Fatalf("%d chart rows drawn for %d contributions", len(bars), len(want.Explanation.Contributions))
+	}
+	for i, c := range want.Explanation.Contributions {
+		b := bars[i]
+		switch {
+		case b.Signal != c.Signal || b.RowHeight <= 0:
+			t.Errorf("chart row %d: %+v, want %s visible", i, b, c.Signal)
+		case c.Points > 0 && (b.Width < 1 || b.Left < b.Mid-1):
+			t.Errorf("risk bar %s: %+v, want a bar right of the centre", c.Signal, b)
+		case c.Points < 0 && (b.Width < 1 || b.Left+b.Width > b.Mid+1):
+			t.Errorf("trust bar %s: %+v, want a bar left of the centre", c.Signal, b)
+		}
+	}
+	if n := text("table.chart tfoot .points"); n != fmt.Sprintf("= %d", want.Explanation.Score) {
+		t.Errorf("chart total %q, want = %d", n, want.Explanation.Score)
+	}
+
 	for _, width := range []int64{1280, 800} {
 		w := map[int64]string{1280: "1280", 800: "800"}[width]
 		run("dashboard at "+w,
@@ -168,14 +227,13 @@ func TestBrowser(t *testing.T) {
 		if above != (width < 900) {
 			t.Errorf("at %dpx the nav is above the content: %v", width, above)
 		}
-		// Nothing sticks out sideways, which would mean horizontal scrolling.
-		wide, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if wide {
-			t.Errorf("the webhooks page scrolls sideways at %dpx", width)
-		}
+		noSideways("webhooks", width)
+		run("account at "+w,
+			chromedp.Navigate(f.srv.URL+"/console/accounts/u1"),
+			chromedp.WaitVisible(chromedp.CSS("table.chart")),
+		)
+		screenshot("account-" + w)
+		noSideways("account", width)
 	}
 }
 
@@ -196,7 +254,7 @@ func seedForScreenshots(t *testing.T, f *fixture) {
 		typ := []string{"account.upserted", "account.upserted", "listing.upserted", "message.sent"}[i]
 		batch = append(batch, event.Envelope{ID: "seed-" + string(rune('a'+i)), Type: typ, OccurredAt: now.Add(time.Duration(i-10) * time.Minute), Data: json.RawMessage(data)})
 	}
-	if _, err := ingest.New(f.deps).Ingest(ctx, mp, audit.Actor{Type: audit.ActorAPIKey, ID: f.mp.Key.ID}, batch, true); err != nil {
+	if _, err := f.ingest.Ingest(ctx, mp, audit.Actor{Type: audit.ActorAPIKey, ID: f.mp.Key.ID}, batch, true); err != nil {
 		t.Fatal(err)
 	}
 	feed, err := f.outbox.Subscribe(ctx, system, mp, "https://hooks.example.com/vigil/moderation", []string{"case.resolved", "appeal.decided"}, "Moderation feed")

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/vigil-ts/vigil/internal/check"
+	"github.com/vigil-ts/vigil/internal/fraud"
 	"github.com/vigil-ts/vigil/internal/outbox"
 	"github.com/vigil-ts/vigil/internal/store"
 	"github.com/vigil-ts/vigil/internal/tenant"
@@ -49,7 +50,10 @@ type Deps struct {
 	Outbox *outbox.Service
 	// Policies gives the policy in force for the policy page; required.
 	Policies *check.Policies
-	Log      *slog.Logger
+	// Fraud scores accounts and keeps their links, for the accounts
+	// pages; required.
+	Fraud *fraud.Service
+	Log   *slog.Logger
 	// Now is the clock, for times shown relative to now; nil means the
 	// system clock.
 	Now func() time.Time
@@ -109,6 +113,7 @@ type access int
 
 const (
 	anyone        access = iota // any logged-in user
+	seniors                     // senior moderators and admins, who may act on accounts
 	admins                      // users with the admin role
 	operatorAdmin               // admins not tied to one marketplace
 )
@@ -124,6 +129,10 @@ func (c *server) routes() {
 	m.Handle("GET /console/audit", c.page(anyone, c.auditLog))
 	m.Handle("GET /console/decisions", c.page(anyone, c.decisions))
 	m.Handle("GET /console/decisions/{id}", c.page(anyone, c.decision))
+	m.Handle("GET /console/accounts", c.page(anyone, c.accounts))
+	m.Handle("GET /console/accounts/{id}", c.page(anyone, c.account))
+	m.Handle("POST /console/accounts/{id}/links", c.page(seniors, c.confirmLink))
+	m.Handle("POST /console/accounts/{id}/links/{other}/remove", c.page(seniors, c.removeLink))
 	m.Handle("GET /console/policy", c.page(anyone, c.policyPage))
 
 	m.Handle("GET /console/admin/marketplaces", c.page(operatorAdmin, c.marketplaces))

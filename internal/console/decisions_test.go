@@ -37,7 +37,8 @@ func TestDecisionPages(t *testing.T) {
 	c := f.loggedIn(t, "agent", user.Agent, "")
 	c.get("/console/decisions?mp="+mp).want(t, 200, "Recent decisions", "Waiting for review", "l1", res.Outcome)
 	page := c.get("/console/decisions/"+res.DecisionID+"?mp="+mp).want(t, 200, "contact.phone",
-		`<mark title="contact.phone" data-code="contact.phone">0151 2345678`, "Sofa <b>grey</b>", "required.images")
+		`<mark title="contact.phone" data-code="contact.phone">0151 2345678`, "Sofa <b>grey</b>", "required.images",
+		`by account <a href="/console/accounts/u1"><code>u1</code></a>`)
 	if strings.Contains(page.body, "<b>grey") {
 		t.Fatal("listing text reached the page unescaped")
 	}

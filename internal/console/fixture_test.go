@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,6 +20,8 @@ import (
 
 	"github.com/vigil-ts/vigil/internal/audit"
 	"github.com/vigil-ts/vigil/internal/check"
+	"github.com/vigil-ts/vigil/internal/fraud"
+	"github.com/vigil-ts/vigil/internal/ingest"
 	"github.com/vigil-ts/vigil/internal/jobs"
 	"github.com/vigil-ts/vigil/internal/outbox"
 	"github.com/vigil-ts/vigil/internal/store"
@@ -37,9 +40,10 @@ const password = "correct horse battery"
 // system is the actor of the fixture's own setup.
 var system = audit.Actor{Type: audit.ActorSystem, ID: "test"}
 
-// fixture is a console on a real HTTP port over a fresh SQLite database,
-// with two marketplaces: mp (where most tests work) and other (which
-// marketplace-scoped users of mp must never see).
+// fixture is a console on a real HTTP port over a fresh SQLite database
+// (or the one given to newFixtureOn), with two marketplaces: mp (where most
+// tests work) and other (which marketplace-scoped users of mp must never
+// see).
 type fixture struct {
 	db       *store.DB
 	deps     svc.Deps
@@ -47,9 +51,16 @@ type fixture struct {
 	tenants  *tenant.Service
 	outbox   *outbox.Service
 	policies *check.Policies
+	fraud    *fraud.Service
 	mp       tenant.Created
 	other    tenant.Created
 	srv      *httptest.Server
+	// ingest stores events with the fraud service's hook, so that ingested
+	// events feed the accounts' signals.
+	ingest *ingest.Service
+	// fraudClock, once set (Unix nanoseconds), is the fraud service's
+	// clock, so that a test can compute the same score as a page.
+	fraudClock atomic.Int64
 	// fresh skips creating the marketplaces, like a new install.
 	fresh bool
 }
@@ -76,8 +87,14 @@ func withSecureCookies(_ *fixture, d *Deps) { d.SecureCookies = true }
 
 func newFixture(t *testing.T, opts ...option) *fixture {
 	t.Helper()
+	return newFixtureOn(t, storetest.Open(t, store.SQLite), opts...)
+}
+
+// newFixtureOn is newFixture over a given fresh database, such as one of
+// storetest.Each.
+func newFixtureOn(t *testing.T, db *store.DB, opts ...option) *fixture {
+	t.Helper()
 	ctx := t.Context()
-	db := storetest.Open(t, store.SQLite)
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	f := &fixture{db: db, deps: svc.New(db, log)}
 	f.users, f.tenants = user.New(f.deps), tenant.New(f.deps)
@@ -91,7 +108,17 @@ func newFixture(t *testing.T, opts ...option) *fixture {
 	if f.policies, err = check.NewPolicies(f.deps); err != nil {
 		t.Fatal(err)
 	}
-	d := Deps{DB: db, Users: f.users, Tenants: f.tenants, Outbox: f.outbox, Policies: f.policies, Log: log, Version: "v9.9.9-test"}
+	fd := f.deps
+	fd.Now = func() time.Time {
+		if n := f.fraudClock.Load(); n != 0 {
+			return time.Unix(0, n).UTC()
+		}
+		return f.deps.Now()
+	}
+	f.fraud = fraud.New(fd, f.policies)
+	f.ingest = ingest.New(f.deps)
+	f.ingest.Hooks = []ingest.Hook{f.fraud.IngestHook}
+	d := Deps{DB: db, Users: f.users, Tenants: f.tenants, Outbox: f.outbox, Policies: f.policies, Fraud: f.fraud, Log: log, Version: "v9.9.9-test"}
 	for _, o := range opts {
 		o(f, &d)
 	}

@@ -59,6 +59,12 @@ func (c *server) funcs() template.FuncMap {
 		"roleLabel": roleLabel,
 		"join":      strings.Join,
 		"count":     count,
+		// accountURL is an account's page; points, percent and number
+		// write the risk figures.
+		"accountURL": accountURL,
+		"points":     points,
+		"percent":    func(x float64) string { return fmt.Sprintf("%.0f%%", x*100) },
+		"number":     number,
 	}
 }
 
@@ -135,7 +141,8 @@ type navLink struct {
 // nav lists the pages v may open, marking the one at path.
 func nav(v *viewer, path string) []navLink {
 	links := []navLink{{Label: "Dashboard", Href: consolePath}, {Label: "Decisions", Href: consolePath + "decisions"},
-		{Label: "Policy", Href: consolePath + "policy"}, {Label: "Audit log", Href: consolePath + "audit"}}
+		{Label: "Accounts", Href: consolePath + "accounts"}, {Label: "Policy", Href: consolePath + "policy"},
+		{Label: "Audit log", Href: consolePath + "audit"}}
 	if v.admin() {
 		if v.operator() {
 			links = append(links, navLink{Label: "Marketplaces", Href: consolePath + "admin/marketplaces"})
@@ -239,6 +246,10 @@ func notice(code string) string {
 		return "The delivery was queued to be sent again."
 	case "webhook-disabled":
 		return "The subscription was disabled. Nothing more will be sent to it."
+	case "link-confirmed":
+		return "The link was confirmed and recorded in the audit log. Each account now carries a share of the other's risk."
+	case "link-removed":
+		return "The link was removed and recorded in the audit log."
 	}
 	return ""
 }
