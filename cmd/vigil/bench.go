@@ -143,3 +143,21 @@ func (e env) benchChecks(ctx context.Context, args []string) error {
 	fmt.Fprintf(e.stdout, "decisions/s: %.0f, p50 %s, p99 %s (%s)\n", res.ItemsPerS, res.P50.Round(10*time.Microsecond), res.P99.Round(10*time.Microsecond), b.app.DB.Dialect)
 	return err
 }
+
+// benchReports measures reports accepted durably: each one stored with its
+// case, priority, history, audit entry and webhook before the 201.
+func (e env) benchReports(ctx context.Context, args []string) error {
+	fs, f := e.benchFlagSet("reports", 5000)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	b, err := e.startBench(ctx, *f.db)
+	if err != nil {
+		return err
+	}
+	defer b.close()
+	fmt.Fprintf(e.stdout, "report benchmark: %d reports, %d clients, %s\n", *f.requests, *f.clients, b.app.DB.Dialect)
+	res, err := e.compare(ctx, b, f, "reports", "/v1/reports", bench.ReportBodies(*f.requests), 1)
+	fmt.Fprintf(e.stdout, "reports/s: %.0f, p50 %s, p99 %s (%s)\n", res.ItemsPerS, res.P50.Round(10*time.Microsecond), res.P99.Round(10*time.Microsecond), b.app.DB.Dialect)
+	return err
+}

@@ -26,6 +26,9 @@ func (e env) loadDemo(ctx context.Context, a *app.App, base string) error {
 	if err != nil {
 		return fmt.Errorf("load demo: %w", err)
 	}
+	if _, err := demo.FileReports(ctx, a.Cases, l.MarketplaceID); err != nil {
+		return fmt.Errorf("load demo: %w", err)
+	}
 	fmt.Fprintf(e.stdout, `Demo marketplace %q loaded: %d events (%d new, %d already there).
   Console:  %s/console/   login %s / %s
   API key:  %s

@@ -15,6 +15,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
 	"github.com/vigil-ts/vigil/internal/audit"
+	"github.com/vigil-ts/vigil/internal/cases"
 	"github.com/vigil-ts/vigil/internal/check"
 	"github.com/vigil-ts/vigil/internal/event"
 	"github.com/vigil-ts/vigil/internal/fraud"
@@ -34,6 +35,7 @@ type Deps struct {
 	Policies *check.Policies
 	Checks   *check.Service
 	Fraud    *fraud.Service
+	Cases    *cases.Service
 	Log      *slog.Logger
 	// Ingested is told how many events each request stored (metrics).
 	Ingested func(n int)
@@ -64,6 +66,7 @@ func New(mux *http.ServeMux, d Deps, version string) huma.API {
 	h.registerChecks(api)
 	h.registerImages(api)
 	h.registerRisk(api)
+	h.registerCases(api)
 	return api
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/vigil-ts/vigil/internal/api"
+	"github.com/vigil-ts/vigil/internal/cases"
 	"github.com/vigil-ts/vigil/internal/check"
 	"github.com/vigil-ts/vigil/internal/fraud"
 	"github.com/vigil-ts/vigil/internal/ingest"
@@ -49,7 +50,10 @@ type Config struct {
 	// RiskInterval is how often touched accounts' risk scores are
 	// refreshed (default 5s).
 	RiskInterval time.Duration
-	Version      string
+	// SweepInterval is how often expired claims are released and SLAs
+	// checked (default 30s).
+	SweepInterval time.Duration
+	Version       string
 }
 
 // App is a running Vigil instance's parts.
@@ -65,6 +69,7 @@ type App struct {
 	Policies *check.Policies
 	Checks   *check.Service
 	Fraud    *fraud.Service
+	Cases    *cases.Service
 	Jobs     *jobs.Client
 	Metrics  *obs.Metrics
 	// Handler serves every HTTP route.
@@ -79,6 +84,9 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	}
 	if cfg.RiskInterval <= 0 {
 		cfg.RiskInterval = 5 * time.Second
+	}
+	if cfg.SweepInterval <= 0 {
+		cfg.SweepInterval = 30 * time.Second
 	}
 	db, err := store.Open(ctx, cfg.DB)
 	if err != nil {
@@ -105,10 +113,17 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	river.AddWorker(workers, a.Checks.MatchWorker())
 	a.Fraud = fraud.New(a.Deps, a.Policies)
 	river.AddWorker(workers, a.Fraud.Worker())
+	// Held items and risk reviews open cases in the decision's transaction.
+	a.Cases = cases.New(a.Deps, a.Policies, a.Outbox)
+	a.Cases.Scanner = a.Checks
+	a.Checks.Holder, a.Fraud.Holder = a.Cases, a.Cases
+	river.AddWorker(workers, a.Cases.Worker())
 	refresh := river.NewPeriodicJob(river.PeriodicInterval(cfg.RiskInterval),
 		func() (river.JobArgs, *river.InsertOpts) { return fraud.RefreshArgs{}, nil }, nil)
+	sweep := river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepInterval),
+		func() (river.JobArgs, *river.InsertOpts) { return cases.SweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})
 	a.Jobs, err = jobs.New(db, workers, jobs.Config{Work: cfg.Workers > 0, Workers: cfg.Workers, PollInterval: cfg.PollInterval,
-		Periodic: []*river.PeriodicJob{refresh},
+		Periodic: []*river.PeriodicJob{refresh, sweep},
 		Log:      log.With("component", "jobs")})
 	if err != nil {
 		db.Close()
@@ -131,7 +146,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 
 func (a *App) routes() http.Handler {
 	mux := http.NewServeMux()
-	api.New(mux, api.Deps{DB: a.DB, Tenants: a.Tenants, Ingest: a.Ingest, Outbox: a.Outbox, Policies: a.Policies, Checks: a.Checks, Fraud: a.Fraud, Log: a.Log, Ingested: a.Metrics.Ingested}, a.Cfg.Version)
+	api.New(mux, api.Deps{DB: a.DB, Tenants: a.Tenants, Ingest: a.Ingest, Outbox: a.Outbox, Policies: a.Policies, Checks: a.Checks, Fraud: a.Fraud, Cases: a.Cases, Log: a.Log, Ingested: a.Metrics.Ingested}, a.Cfg.Version)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

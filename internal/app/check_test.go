@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -31,7 +30,6 @@ func TestListingChecks(t *testing.T) {
 		s := start(t, db.Dialect, app.Config{})
 		mp, key := s.tenant(t, "Alpha")
 		_, keyB := s.tenant(t, "Beta")
-		ctx := context.Background()
 
 		ok := s.do(t, "POST", "/v1/checks/listing", key, checkListing("l1", "u1", "Trek road bike 56cm", 45000, "bikes")).want(t, 200)
 		if ok.Body["outcome"] != "approved" || ok.Body["status"] != "approved" || len(codes(ok)) != 0 {
@@ -59,9 +57,8 @@ func TestListingChecks(t *testing.T) {
 		if refs := dup.Body["findings"].([]any)[0].(map[string]any)["refs"].([]any); refs[0] != "l1" {
 			t.Fatalf("duplicate evidence: %v", refs)
 		}
-		items, err := s.DB.PendingReviewItems(ctx, mp, 10)
-		if err != nil || len(items) != 1 || items[0].SubjectID != "l3" {
-			t.Fatalf("review queue: %+v %v", items, err)
+		if items := held(t, s, mp); len(items) != 1 || items[0].Target.ID != "l3" || items[0].DecisionID == "" {
+			t.Fatalf("review queue: %+v", items)
 		}
 
 		// Price sanity once the category has enough prices.

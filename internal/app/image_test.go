@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vigil-ts/vigil/internal/app"
+	"github.com/vigil-ts/vigil/internal/cases"
 	"github.com/vigil-ts/vigil/internal/detect/imagehash"
 	"github.com/vigil-ts/vigil/internal/store"
 	"github.com/vigil-ts/vigil/internal/store/storetest"
@@ -156,9 +157,8 @@ func TestReusedPhotos(t *testing.T) {
 		if st, err := s.DB.ListingState(ctx, mp, "l4"); err != nil || st.Status != "pending_review" {
 			t.Fatalf("l4 status after the match: %+v %v", st, err)
 		}
-		items, err := s.DB.PendingReviewItems(ctx, mp, 10)
-		if err != nil || !slices.ContainsFunc(items, func(i store.ReviewItem) bool { return i.SubjectID == "l4" && i.DecisionID == followUp.ID }) {
-			t.Fatalf("review item for l4: %+v %v", items, err)
+		if items := held(t, s, mp); !slices.ContainsFunc(items, func(c cases.View) bool { return c.Target.ID == "l4" && c.DecisionID == followUp.ID }) {
+			t.Fatalf("case for l4: %+v", items)
 		}
 
 		// Ingested listings get their photos hashed too, and the same URL

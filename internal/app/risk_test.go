@@ -111,16 +111,13 @@ func TestRiskScore(t *testing.T) {
 
 		// Crossing the threshold opened one review per account, with the
 		// explanation: u1, and u2 (a new account on the shared device).
-		items, err := s.DB.PendingReviewItems(ctx, mp, 50)
-		if err != nil {
-			t.Fatal(err)
-		}
+		items := held(t, s, mp)
 		var reviewed []string
 		for _, it := range items {
-			if it.SubjectType == "account" {
-				reviewed = append(reviewed, it.SubjectID)
-				if !strings.Contains(it.Reason, "review threshold") {
-					t.Errorf("review of %s: %q", it.SubjectID, it.Reason)
+			if it.Source == "risk" && it.Target.Type == "account" {
+				reviewed = append(reviewed, it.Target.ID)
+				if !strings.Contains(string(it.History[0].Detail), "review threshold") {
+					t.Errorf("review of %s: %s", it.Target.ID, it.History[0].Detail)
 				}
 			}
 		}
@@ -135,7 +132,7 @@ func TestRiskScore(t *testing.T) {
 		if again := s.do(t, "GET", "/v1/accounts/u1/risk", key, nil).want(t, 200); len(again.Body["history"].([]any)) != len(hist) {
 			t.Fatalf("history after an unchanged refresh: %s", again.Raw)
 		}
-		if items2, _ := s.DB.PendingReviewItems(ctx, mp, 50); len(items2) != len(items) {
+		if items2 := held(t, s, mp); len(items2) != len(items) || len(items2[0].History) != len(items[0].History) {
 			t.Fatalf("a second review was opened: %+v", items2)
 		}
 

@@ -64,3 +64,21 @@ func ListingBodies(n int) [][]byte {
 	}
 	return out
 }
+
+// ReportBodies returns n report requests spread over n/5 listings (so
+// reports cluster, five to a case) with mixed reasons and reporter types.
+func ReportBodies(n int) [][]byte {
+	reasons := []string{"scam_or_fraud", "wrong_price", "misleading_photos", "offensive_content", "no_longer_available", "harassment"}
+	out := make([][]byte, n)
+	for i := range n {
+		typ := "user"
+		if i%20 == 0 {
+			typ = "trusted_flagger"
+		}
+		b, _ := json.Marshal(map[string]any{"target": map[string]any{"type": "listing", "id": fmt.Sprintf("rl-%d", i/5)},
+			"reason": reasons[i%len(reasons)], "details": "Reported from the benchmark.",
+			"reporter": map[string]any{"id": fmt.Sprintf("reporter-%d", i%997), "type": typ}})
+		out[i] = b
+	}
+	return out
+}

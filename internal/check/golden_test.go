@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vigil-ts/vigil/internal/audit"
+	"github.com/vigil-ts/vigil/internal/cases"
 	"github.com/vigil-ts/vigil/internal/check"
 	"github.com/vigil-ts/vigil/internal/detect/text"
 	"github.com/vigil-ts/vigil/internal/policy"
@@ -52,6 +53,7 @@ func TestListingExplanationGolden(t *testing.T) {
 	}
 	texts := func(*policy.Policy) (check.TextScanner, error) { return text.New(text.DefaultConfig()) }
 	s := check.New(d, pols, texts, nil)
+	s.Holder = cases.New(d, pols, nil)
 	data := []byte(`{"listing_id":"l-1","account_id":"seller-1","title":"iPhone 15 Pro 256GB",
 		"description":"Like new. Pay by Western Union only, WhatsApp me: null eins fünf eins 2345 6789 or mail j.doe (at) gmx (dot) de",
 		"price":{"amount":15000,"currency":"EUR"},"category":"phones"}`)

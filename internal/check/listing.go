@@ -41,11 +41,38 @@ type Notifier interface {
 // TakedownEvent is the webhook type sent at once for a phishing link (R-L5, R-R3).
 const TakedownEvent = "link.takedown"
 
+// Holder puts what a decision holds in front of a person: the cases
+// service opens or joins the target's case inside the decision's
+// transaction (R-R8), so a held item is never stored without its case.
+type Holder interface {
+	Hold(ctx context.Context, tx *store.Tx, h Hold) error
+}
+
+// Hold is something an automated decision holds for review.
+type Hold struct {
+	MarketplaceID string
+	DecisionID    string
+	TargetType    string
+	TargetID      string
+	AccountID     string
+	// Source is detector, rule or risk.
+	Source string
+	// Severity is the decision's highest severity.
+	Severity string
+	// Codes are the finding codes (and "rule:NAME" for rules) behind it.
+	Codes  []string
+	Reason string
+	At     time.Time
+}
+
 // Service makes the synchronous decisions.
 type Service struct {
 	svc.Deps
 	Policies *Policies
 	Outbox   Notifier
+	// Holder opens the case of what a decision holds; required for
+	// decisions that need review.
+	Holder Holder
 	// Queue queues image hashing jobs (set once the job client exists).
 	Queue jobs.Inserter
 	// Fetch downloads images to hash: an SSRF-guarded client.
@@ -246,8 +273,12 @@ func (s *Service) record(ctx context.Context, tx *store.Tx, marketplaceID string
 		return err
 	}
 	if dec.NeedsReview() {
-		if err := tx.CreateReviewItem(ctx, store.ReviewItem{ID: s.NewID(), MarketplaceID: marketplaceID, DecisionID: d.ID,
-			SubjectType: d.SubjectType, SubjectID: d.SubjectID, Reason: reviewReason(dec), CreatedAt: res.CreatedAt}); err != nil {
+		if s.Holder == nil {
+			return errors.New("check: a decision needs review but no case holder is configured")
+		}
+		codes, source := reviewCodes(dec)
+		if err := s.Holder.Hold(ctx, tx, Hold{MarketplaceID: marketplaceID, DecisionID: d.ID, TargetType: d.SubjectType, TargetID: d.SubjectID,
+			AccountID: d.AccountID, Source: source, Severity: dec.Severity, Codes: codes, Reason: strings.Join(codes, ", "), At: res.CreatedAt}); err != nil {
 			return err
 		}
 	}
@@ -300,16 +331,29 @@ func ResultOf(d store.Decision) (Decided, error) {
 	return r, err
 }
 
-func reviewReason(dec policy.Decision) string {
-	var codes []string
+func reviewCodes(dec policy.Decision) (codes []string, source string) {
+	source = "detector"
 	for _, r := range dec.Reasons {
 		if r.Finding != nil {
 			codes = append(codes, r.Finding.Code)
 		} else if r.Rule != "" {
-			codes = append(codes, "rule:"+r.Rule)
+			codes, source = append(codes, "rule:"+r.Rule), "rule"
 		}
 	}
-	return strings.Join(slices.Compact(codes), ", ")
+	return slices.Compact(codes), source
+}
+
+// ScanText runs the text detectors of the policy in force over fields,
+// given as field name and text pairs: contact details, links and phishing,
+// scam scripts, prohibited words. The cases service uses it on reported
+// content (R-R3).
+func (s *Service) ScanText(ctx context.Context, marketplaceID, category string, fields ...string) ([]detect.Finding, *policy.Policy, error) {
+	eff, err := s.Policies.Get(ctx, marketplaceID)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, _, err := s.scan(marketplaceID, eff, category, fields...)
+	return f, eff.Compiled.Policy(category), err
 }
 
 // requiredFields reports what the category requires and the listing lacks (R-L1).

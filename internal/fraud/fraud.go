@@ -37,7 +37,10 @@ var ErrInvalid = errors.New("invalid")
 // Service maintains signals and scores.
 type Service struct {
 	svc.Deps
-	Policies   *check.Policies
+	Policies *check.Policies
+	// Holder opens the review case when a score crosses the policy's
+	// review threshold; required.
+	Holder     check.Holder
 	disposable *disposable.List
 }
 
@@ -350,8 +353,15 @@ func (s *Service) openReview(ctx context.Context, tx *store.Tx, marketplaceID st
 	if err := tx.CreateDecision(ctx, d); err != nil {
 		return err
 	}
-	if err := tx.CreateReviewItem(ctx, store.ReviewItem{ID: s.NewID(), MarketplaceID: marketplaceID, DecisionID: d.ID, SubjectType: "account",
-		SubjectID: a.AccountID, Reason: reason, CreatedAt: a.At}); err != nil {
+	if s.Holder == nil {
+		return errors.New("fraud: the risk score reached the review threshold but no case holder is configured")
+	}
+	codes := make([]string, len(findings))
+	for i, f := range findings {
+		codes[i] = f.Code
+	}
+	if err := s.Holder.Hold(ctx, tx, check.Hold{MarketplaceID: marketplaceID, DecisionID: d.ID, TargetType: "account", TargetID: a.AccountID,
+		AccountID: a.AccountID, Source: "risk", Severity: a.Explanation.Band, Codes: codes, Reason: reason, At: a.At}); err != nil {
 		return err
 	}
 	return tx.Audit(ctx, marketplaceID, audit.Actor{Type: audit.ActorSystem, ID: "risk"}, "risk.review_opened", "account", a.AccountID,

@@ -1,6 +1,10 @@
 package policy
 
-import "github.com/vigil-ts/vigil/internal/event"
+import (
+	"time"
+
+	"github.com/vigil-ts/vigil/internal/event"
+)
 
 // Default returns the built-in policy: every threshold in SPEC as data,
 // cited by requirement id, and the outcome of every finding code the
@@ -133,6 +137,34 @@ func Default() *Policy {
 			// Vigil's choice: R-R5's example, 70 reports at once, is far
 			// above it.
 			Spike: Rate{Max: 10, Window: Hours(1)},
+			// R-R4: trusted flaggers first; Vigil's choice: their cases are
+			// due within a day, as safety's are.
+			TrustedFlaggerSLA: Hours(24),
+			AtRisk:            0.25,                       // Vigil's choice: alert with a quarter of the SLA left
+			ClaimTimeout:      Duration(30 * time.Minute), // Vigil's choice: 30 minutes
+			OnlineWindow:      Duration(15 * time.Minute), // Vigil's choice: active in the last 15 minutes
+			Priority: Priority{
+				// R-R4: the reason group's severity weighs most.
+				Severity:       map[string]float64{SeverityCritical: 40, SeverityHigh: 30, SeverityMedium: 20, SeverityLow: 10},
+				Reporters:      20,
+				ReporterTypes:  map[string]float64{"user": 1, "trusted_flagger": 3, "internal": 2},
+				TrustedFlagger: 15,
+				Risk:           15,
+				Value:          10,
+				ValueCap:       100000, // EUR 1,000.00 adds the most
+				Spike:          100,
+			},
+			// R-R10: warned, then suspended from reporting for a period.
+			// Vigil's choice of numbers.
+			Misuse: Misuse{WarnAt: 3, SuspendAt: 5, Window: Days(90), SuspendFor: Days(30), Action: MisuseDeprioritise},
+			Templates: []Template{
+				{ID: "no_violation", Action: "dismiss", Text: "We reviewed the report and found no breach of our rules."},
+				{ID: "unfounded", Action: "dismiss", Text: "The report is manifestly unfounded."},
+				{ID: "content_removed", Action: "remove_content", Text: "The content breached our rules and was removed."},
+				{ID: "listing_paused", Action: "pause_listing", Text: "The listing is paused until the seller corrects it."},
+				{ID: "changes_requested", Action: "request_changes", Text: "The seller was asked to correct the listing."},
+				{ID: "warned", Action: "warn", Text: "The account holder was warned about our rules."},
+			},
 		},
 		Enforcement: Enforcement{
 			DMCA: DMCA{

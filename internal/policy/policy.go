@@ -296,6 +296,74 @@ type Reports struct {
 	// Spike is the report count on one target or account within the window
 	// above which an alert is raised and the case goes to the top.
 	Spike Rate `yaml:"spike"`
+	// TrustedFlaggerSLA is the time to resolve a case a trusted flagger
+	// reported, when shorter than its group's.
+	TrustedFlaggerSLA Duration `yaml:"trusted_flagger_sla"`
+	// AtRisk is the share of a case's SLA left (0–1) below which it is
+	// "at risk" and an alert is raised.
+	AtRisk float64 `yaml:"at_risk"`
+	// ClaimTimeout is how long a moderator's claim on a case holds before
+	// the case goes back to the queue.
+	ClaimTimeout Duration `yaml:"claim_timeout"`
+	// OnlineWindow: a moderator active in the console within it counts as
+	// online for workload balancing.
+	OnlineWindow Duration `yaml:"online_window"`
+	// Priority weighs a case's priority (R-R4).
+	Priority Priority `yaml:"priority"`
+	// Misuse holds the rules for reporters whose reports are manifestly
+	// unfounded (R-R10).
+	Misuse Misuse `yaml:"misuse"`
+	// Templates are the resolution templates moderators pick from.
+	Templates []Template `yaml:"templates"`
+}
+
+// Priority weighs the parts of a case's priority (R-R4); each part adds up
+// to its points, and the priority is their sum, 0–100, with a spike adding
+// Spike on top so that a spiking case sorts above every other.
+type Priority struct {
+	// Severity gives the points of each group severity.
+	Severity map[string]float64 `yaml:"severity"`
+	// Reporters is the most the weighted count of distinct reporters adds;
+	// each reporter weighs its type's weight times its track record.
+	Reporters float64 `yaml:"reporters"`
+	// ReporterTypes weighs a reporter by type: user, trusted_flagger,
+	// internal.
+	ReporterTypes map[string]float64 `yaml:"reporter_types"`
+	// TrustedFlagger is added when a trusted flagger reported the case.
+	TrustedFlagger float64 `yaml:"trusted_flagger"`
+	// Risk is the most the target account's risk score adds (at 100).
+	Risk float64 `yaml:"risk"`
+	// Value is the most a listing's or order's value adds, reached at
+	// ValueCap (minor units of the policy currency).
+	Value    float64 `yaml:"value"`
+	ValueCap int64   `yaml:"value_cap"`
+	// Spike is added while the case is spiking.
+	Spike float64 `yaml:"spike"`
+}
+
+// Misuse: a reporter with WarnAt reports dismissed as manifestly unfounded
+// within Window is warned; with SuspendAt, their reports are handled per
+// Action ("deprioritise" or "refuse") for SuspendFor (R-R10).
+type Misuse struct {
+	WarnAt     int      `yaml:"warn_at"`
+	SuspendAt  int      `yaml:"suspend_at"`
+	Window     Duration `yaml:"window"`
+	SuspendFor Duration `yaml:"suspend_for"`
+	Action     string   `yaml:"action"`
+}
+
+// The misuse actions.
+const (
+	MisuseDeprioritise = "deprioritise"
+	MisuseRefuse       = "refuse"
+)
+
+// Template is a resolution template: the action it takes and the reply
+// text recorded as the resolution.
+type Template struct {
+	ID     string `yaml:"id"`
+	Action string `yaml:"action"`
+	Text   string `yaml:"text"`
 }
 
 // ReportGroup is one report reason group.

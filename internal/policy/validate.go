@@ -219,6 +219,57 @@ func validateReports(ps *Problems, r *Reports) {
 	}
 	positive(ps, "reports.sla", r.SLA)
 	rate(ps, "reports.spike", r.Spike)
+	positive(ps, "reports.trusted_flagger_sla", r.TrustedFlaggerSLA)
+	if r.AtRisk < 0 || r.AtRisk >= 1 {
+		ps.add("reports.at_risk", "must be a share of the SLA from 0 to below 1, got %v", r.AtRisk)
+	}
+	positive(ps, "reports.claim_timeout", r.ClaimTimeout)
+	positive(ps, "reports.online_window", r.OnlineWindow)
+	for _, sev := range Severities() {
+		if _, ok := r.Priority.Severity[sev]; !ok {
+			ps.add("reports.priority.severity", "has no points for severity %q", sev)
+		}
+	}
+	for _, typ := range ReporterTypes() {
+		if r.Priority.ReporterTypes[typ] < 0 {
+			ps.add("reports.priority.reporter_types"+mapKey(typ), "must not be negative")
+		}
+	}
+	for k := range r.Priority.ReporterTypes {
+		oneOf(ps, "reports.priority.reporter_types"+mapKey(k), k, ReporterTypes(), "reporter type")
+	}
+	if r.Priority.ValueCap <= 0 {
+		ps.add("reports.priority.value_cap", "must be positive, got %d", r.Priority.ValueCap)
+	}
+	m := r.Misuse
+	atLeast(ps, "reports.misuse.warn_at", m.WarnAt, 1)
+	if m.SuspendAt < m.WarnAt {
+		ps.add("reports.misuse.suspend_at", "must be at least warn_at (%d), got %d", m.WarnAt, m.SuspendAt)
+	}
+	positive(ps, "reports.misuse.window", m.Window)
+	positive(ps, "reports.misuse.suspend_for", m.SuspendFor)
+	oneOf(ps, "reports.misuse.action", m.Action, []string{MisuseDeprioritise, MisuseRefuse}, "misuse action")
+	seen := map[string]bool{}
+	for i, t := range r.Templates {
+		path := fmt.Sprintf("reports.templates[%d]", i)
+		if !validName(t.ID) || seen[t.ID] {
+			ps.add(path+".id", "must be a unique lower-case name, got %q", t.ID)
+		}
+		seen[t.ID] = true
+		oneOf(ps, path+".action", t.Action, ClosingActions(), "closing action")
+		if strings.TrimSpace(t.Text) == "" {
+			ps.add(path+".text", "is empty; write the reply the resolution records")
+		}
+	}
+}
+
+// ReporterTypes are who may file a report.
+func ReporterTypes() []string { return []string{"user", "trusted_flagger", "internal"} }
+
+// ClosingActions are the case actions that resolve or dismiss a case, the
+// ones a resolution template may name.
+func ClosingActions() []string {
+	return []string{"dismiss", "resolve", "warn", "remove_content", "pause_listing", "request_changes"}
 }
 
 func validateEnforcement(ps *Problems, e *Enforcement) {

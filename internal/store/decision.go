@@ -116,48 +116,6 @@ func (tx *Tx) SetListingStatus(ctx context.Context, marketplaceID, listingID, st
 	return err
 }
 
-// ReviewItem is something held for a person to look at.
-type ReviewItem struct {
-	ID            string
-	MarketplaceID string
-	DecisionID    string
-	SubjectType   string
-	SubjectID     string
-	Reason        string
-	Status        string // pending, done
-	CreatedAt     time.Time
-	ResolvedAt    time.Time
-}
-
-// CreateReviewItem queues an item for review.
-func (tx *Tx) CreateReviewItem(ctx context.Context, r ReviewItem) error {
-	_, err := tx.q.ExecContext(ctx, `INSERT INTO review_items (id, marketplace_id, decision_id, subject_type, subject_id, reason, status, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7)`, r.ID, r.MarketplaceID, r.DecisionID, r.SubjectType, r.SubjectID, r.Reason, micros(r.CreatedAt))
-	return err
-}
-
-// PendingReviewItems lists a marketplace's open review items, oldest first.
-func (c conn) PendingReviewItems(ctx context.Context, marketplaceID string, limit int) ([]ReviewItem, error) {
-	rows, err := c.q.QueryContext(ctx, fmt.Sprintf(`SELECT id, marketplace_id, decision_id, subject_type, subject_id, reason, status, created_at, resolved_at
-		FROM review_items WHERE marketplace_id = $1 AND status = 'pending' ORDER BY created_at, id LIMIT %d`, clampLimit(limit, 500)), marketplaceID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []ReviewItem
-	for rows.Next() {
-		var r ReviewItem
-		var created int64
-		var resolved sql.NullInt64
-		if err := rows.Scan(&r.ID, &r.MarketplaceID, &r.DecisionID, &r.SubjectType, &r.SubjectID, &r.Reason, &r.Status, &created, &resolved); err != nil {
-			return nil, err
-		}
-		r.CreatedAt, r.ResolvedAt = fromMicros(created), nullMicros(resolved)
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
-
 // PolicyDocument is a marketplace's stored policy (YAML overrides).
 type PolicyDocument struct {
 	MarketplaceID string

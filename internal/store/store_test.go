@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -19,7 +20,7 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 
 var t0 = time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
 
-func mkMarketplace(t *testing.T, db *store.DB, slug string) string {
+func mkMarketplace(t testing.TB, db *store.DB, slug string) string {
 	t.Helper()
 	id := "mp-" + slug
 	err := db.InTx(context.Background(), func(tx *store.Tx) error {
@@ -289,13 +290,7 @@ func TestDecisionsAndPolicies(t *testing.T) {
 		d := store.Decision{ID: "d1", MarketplaceID: mp, Kind: "listing", SubjectType: "listing", SubjectID: "l1", AccountID: "u1",
 			Outcome: "pending_review", Findings: []byte(`[{"code":"contact.phone"}]`), RuleHits: []byte(`[]`), Reasons: []byte(`[]`),
 			Input: []byte(`{}`), PolicyVersion: 0, IdempotencyKey: "k1", CreatedAt: t0}
-		err := db.InTx(ctx, func(tx *store.Tx) error {
-			if err := tx.CreateDecision(ctx, d); err != nil {
-				return err
-			}
-			return tx.CreateReviewItem(ctx, store.ReviewItem{ID: "r1", MarketplaceID: mp, DecisionID: "d1", SubjectType: "listing", SubjectID: "l1", Reason: "contact.phone", CreatedAt: t0})
-		})
-		if err != nil {
+		if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.CreateDecision(ctx, d) }); err != nil {
 			t.Fatal(err)
 		}
 		d.ID = "d2"
@@ -305,9 +300,6 @@ func TestDecisionsAndPolicies(t *testing.T) {
 		got, err := db.DecisionByIdempotencyKey(ctx, mp, "k1")
 		if err != nil || got.ID != "d1" || string(got.Findings) != `[{"code":"contact.phone"}]` {
 			t.Fatalf("%+v %v", got, err)
-		}
-		if items, err := db.PendingReviewItems(ctx, mp, 10); err != nil || len(items) != 1 {
-			t.Fatalf("review items %v %v", items, err)
 		}
 		save := func(expect int64) (int64, error) {
 			var v int64
@@ -332,6 +324,113 @@ func TestDecisionsAndPolicies(t *testing.T) {
 		}
 		if v, err := save(-1); err != nil || v != 3 {
 			t.Fatalf("forced save: %d %v", v, err)
+		}
+	})
+}
+
+// TestCasesQueue covers the queue's storage on both databases: one open
+// case per target, keyset pages in priority and age order that neither
+// skip nor repeat a case, filters, and the sweep's selection.
+func TestCasesQueue(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		mp := mkMarketplace(t, db, "a")
+		mk := func(id, target string, prio float64, created time.Time) store.Case {
+			return store.Case{ID: id, MarketplaceID: mp, TargetType: "listing", TargetID: target, Status: "pending", Source: "report",
+				ReasonGroup: "fraud", Priority: prio, PriorityDetail: []byte(`{}`), DueAt: created.Add(48 * time.Hour),
+				RiskFrom: created.Add(36 * time.Hour), CreatedAt: created, UpdatedAt: created}
+		}
+		var want []string
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			for i := range 25 {
+				// Priorities repeat, so the pages must break ties by age and id.
+				c := mk(fmt.Sprintf("c%02d", i), fmt.Sprintf("l%02d", i), float64(i%5), t0.Add(time.Duration(i)*time.Minute))
+				if err := tx.CreateCase(ctx, c); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for p := 4; p >= 0; p-- {
+			for i := range 25 {
+				if i%5 == p {
+					want = append(want, fmt.Sprintf("c%02d", i))
+				}
+			}
+		}
+		// A second open case for one target is refused; a closed one is not in the way.
+		if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.CreateCase(ctx, mk("dup", "l03", 9, t0)) }); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("second open case for a target: %v", err)
+		}
+		for _, sort := range []string{"priority", "age"} {
+			var got []string
+			q := store.CaseQuery{MarketplaceID: mp, Sort: sort, Limit: 7, Now: t0}
+			for {
+				page, err := db.Cases(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, c := range page {
+					got = append(got, c.ID)
+				}
+				if len(page) < q.Limit {
+					break
+				}
+				last := page[len(page)-1]
+				q.AfterPriority, q.AfterCreated, q.AfterID = last.Priority, last.CreatedAt, last.ID
+			}
+			exp := want
+			if sort == "age" {
+				exp = nil
+				for i := range 25 {
+					exp = append(exp, fmt.Sprintf("c%02d", i))
+				}
+			}
+			if !slices.Equal(got, exp) {
+				t.Errorf("%s order over pages:\n got %v\nwant %v", sort, got, exp)
+			}
+		}
+		c, err := db.OpenCaseFor(ctx, mp, "listing", "l03")
+		if err != nil || c.ID != "c03" {
+			t.Fatalf("open case of l03: %+v %v", c, err)
+		}
+		c.Status, c.ResolvedAt, c.AssigneeID = "resolved", t0.Add(time.Hour), "u1"
+		if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.UpdateCase(ctx, c) }); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.CreateCase(ctx, mk("c03b", "l03", 1, t0.Add(time.Hour))) }); err != nil {
+			t.Fatalf("new case after the old one closed: %v", err)
+		}
+		got, err := db.Case(ctx, mp, "c03")
+		if err != nil || got.Status != "resolved" || got.AssigneeID != "u1" || !got.ResolvedAt.Equal(t0.Add(time.Hour)) || !got.RiskFrom.Equal(c.RiskFrom) {
+			t.Fatalf("updated case: %+v %v", got, err)
+		}
+		if cs, err := db.Cases(ctx, store.CaseQuery{MarketplaceID: mp, Statuses: []string{"resolved"}, Now: t0}); err != nil || len(cs) != 1 {
+			t.Fatalf("resolved filter: %v %v", cs, err)
+		}
+		// At t0+37h every case is at risk and none breached; at 49h+ all are breached.
+		if cs, _ := db.Cases(ctx, store.CaseQuery{MarketplaceID: mp, SLA: "at_risk", Now: t0.Add(37 * time.Hour)}); len(cs) != 25 {
+			t.Fatalf("at risk at 37h: %d", len(cs))
+		}
+		if cs, _ := db.Cases(ctx, store.CaseQuery{MarketplaceID: mp, SLA: "on_track", Now: t0.Add(time.Hour)}); len(cs) != 25 {
+			t.Fatalf("on track at 1h: %d", len(cs))
+		}
+		if due, err := db.CasesDue(ctx, t0.Add(time.Hour), 100); err != nil || len(due) != 0 {
+			t.Fatalf("due at 1h: %d %v", len(due), err)
+		}
+		if due, err := db.CasesDue(ctx, t0.Add(50*time.Hour), 100); err != nil || len(due) != 25 {
+			t.Fatalf("due at 50h: %d %v", len(due), err)
+		}
+		st, err := db.QueueStats(ctx, mp, t0.Add(50*time.Hour))
+		if err != nil || st.Open != 25 || st.Breached != 25 || st.ByGroup["fraud"] != 25 || st.Unassigned != 25 {
+			t.Fatalf("stats %+v %v", st, err)
+		}
+		days, err := db.CaseHistory(ctx, mp, t0.Truncate(24*time.Hour), 2)
+		if err != nil || days[0].Opened+days[1].Opened != 26 || days[0].Closed+days[1].Closed != 1 {
+			t.Fatalf("history %+v %v", days, err)
 		}
 	})
 }

@@ -1,0 +1,692 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Case is one target's moderation case: the reports and holds on it, its
+// priority and due time, who works it, and how it ended.
+type Case struct {
+	ID             string
+	MarketplaceID  string
+	TargetType     string
+	TargetID       string
+	AccountID      string
+	Status         string // pending, reviewing, resolved, dismissed
+	Source         string // report, detector, rule, risk
+	ReasonGroup    string
+	Priority       float64
+	PriorityDetail json.RawMessage
+	ReportCount    int
+	SpikeAt        time.Time
+	AssigneeID     string
+	ClaimExpiresAt time.Time
+	Escalated      bool
+	DueAt          time.Time
+	// RiskFrom is when the case starts to count as at risk of missing
+	// DueAt; AtRiskAt is when that was alerted.
+	RiskFrom   time.Time
+	AtRiskAt   time.Time
+	BreachedAt time.Time
+	DecisionID string
+	Outcome    string
+	Resolution string
+	ResolvedBy string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	ResolvedAt time.Time
+}
+
+// Open reports whether the case still waits for a decision.
+func (c Case) Open() bool { return c.Status == "pending" || c.Status == "reviewing" }
+
+const caseCols = `id, marketplace_id, target_type, target_id, account_id, status, source, reason_group, priority, priority_detail,
+	report_count, spike_at, assignee_id, claim_expires_at, escalated, due_at, risk_from, at_risk_at, breached_at, decision_id,
+	outcome, resolution, resolved_by, created_at, updated_at, resolved_at`
+
+func scanCases(rows *sql.Rows) ([]Case, error) {
+	defer rows.Close()
+	var out []Case
+	for rows.Next() {
+		var c Case
+		var detail string
+		var spike, claim, atRisk, breached, resolved sql.NullInt64
+		var assignee, decision sql.NullString
+		var escalated int
+		var due, riskFrom, created, updated int64
+		if err := rows.Scan(&c.ID, &c.MarketplaceID, &c.TargetType, &c.TargetID, &c.AccountID, &c.Status, &c.Source, &c.ReasonGroup,
+			&c.Priority, &detail, &c.ReportCount, &spike, &assignee, &claim, &escalated, &due, &riskFrom, &atRisk, &breached, &decision,
+			&c.Outcome, &c.Resolution, &c.ResolvedBy, &created, &updated, &resolved); err != nil {
+			return nil, err
+		}
+		c.PriorityDetail, c.AssigneeID, c.DecisionID, c.Escalated = json.RawMessage(detail), assignee.String, decision.String, escalated != 0
+		c.SpikeAt, c.ClaimExpiresAt, c.AtRiskAt, c.BreachedAt, c.ResolvedAt = nullMicros(spike), nullMicros(claim), nullMicros(atRisk), nullMicros(breached), nullMicros(resolved)
+		c.DueAt, c.RiskFrom, c.CreatedAt, c.UpdatedAt = fromMicros(due), fromMicros(riskFrom), fromMicros(created), fromMicros(updated)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func (c conn) oneCase(ctx context.Context, what, where string, args ...any) (Case, error) {
+	rows, err := c.q.QueryContext(ctx, "SELECT "+caseCols+" FROM cases WHERE "+where, args...)
+	if err != nil {
+		return Case{}, err
+	}
+	cs, err := scanCases(rows)
+	if err != nil {
+		return Case{}, err
+	}
+	if len(cs) == 0 {
+		return Case{}, fmt.Errorf("%s: %w", what, ErrNotFound)
+	}
+	return cs[0], nil
+}
+
+// Case loads one of a marketplace's cases.
+func (c conn) Case(ctx context.Context, marketplaceID, id string) (Case, error) {
+	return c.oneCase(ctx, "case "+id, "marketplace_id = $1 AND id = $2", marketplaceID, id)
+}
+
+// OpenCaseFor loads the open case of a target; ErrNotFound when it has
+// none.
+func (c conn) OpenCaseFor(ctx context.Context, marketplaceID, targetType, targetID string) (Case, error) {
+	return c.oneCase(ctx, "open case of "+targetType+" "+targetID,
+		"marketplace_id = $1 AND target_type = $2 AND target_id = $3 AND status IN ('pending', 'reviewing')", marketplaceID, targetType, targetID)
+}
+
+// CreateCase inserts a new case. A second open case for the same target is
+// ErrConflict: the caller lost a race and joins the other one.
+func (tx *Tx) CreateCase(ctx context.Context, c Case) error {
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO cases (`+caseCols+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)`,
+		c.caseArgs()...)
+	if isUniqueViolation(err) {
+		return fmt.Errorf("open case of %s %s: %w", c.TargetType, c.TargetID, ErrConflict)
+	}
+	return err
+}
+
+func (c Case) caseArgs() []any {
+	esc := 0
+	if c.Escalated {
+		esc = 1
+	}
+	return []any{c.ID, c.MarketplaceID, c.TargetType, c.TargetID, c.AccountID, c.Status, c.Source, c.ReasonGroup, c.Priority, string(c.PriorityDetail),
+		c.ReportCount, optMicros(c.SpikeAt), nullString(c.AssigneeID), optMicros(c.ClaimExpiresAt), esc, micros(c.DueAt), micros(c.RiskFrom),
+		optMicros(c.AtRiskAt), optMicros(c.BreachedAt), nullString(c.DecisionID), c.Outcome, c.Resolution, c.ResolvedBy,
+		micros(c.CreatedAt), micros(c.UpdatedAt), optMicros(c.ResolvedAt)}
+}
+
+// UpdateCase writes every mutable field of c.
+func (tx *Tx) UpdateCase(ctx context.Context, c Case) error {
+	// caseArgs in column order: id, marketplace_id, target_type, target_id
+	// never change; the rest does.
+	a := c.caseArgs()
+	_, err := tx.q.ExecContext(ctx, `UPDATE cases SET account_id = $3, status = $4, source = $5, reason_group = $6, priority = $7,
+		priority_detail = $8, report_count = $9, spike_at = $10, assignee_id = $11, claim_expires_at = $12, escalated = $13, due_at = $14,
+		risk_from = $15, at_risk_at = $16, breached_at = $17, decision_id = $18, outcome = $19, resolution = $20, resolved_by = $21,
+		updated_at = $22, resolved_at = $23 WHERE marketplace_id = $1 AND id = $2`,
+		append([]any{c.MarketplaceID, c.ID}, append(a[4:23:23], a[24:]...)...)...)
+	return err
+}
+
+// LockCase takes a case for an update inside tx, so that two moderators
+// acting at once on PostgreSQL apply one after the other (SQLite has a
+// single writer already).
+func (tx *Tx) LockCase(ctx context.Context, dialect Dialect, marketplaceID, id string) (Case, error) {
+	where := "marketplace_id = $1 AND id = $2"
+	if dialect == Postgres {
+		where += " FOR UPDATE"
+	}
+	return tx.oneCase(ctx, "case "+id, where, marketplaceID, id)
+}
+
+func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+// CaseQuery selects cases for the queue.
+type CaseQuery struct {
+	MarketplaceID string
+	// Statuses to include; empty means the open ones.
+	Statuses    []string
+	ReasonGroup string
+	TargetType  string
+	// Sources limits the cases to those opened by these sources (report,
+	// detector, rule, risk).
+	Sources []string
+	// Assignee is a user id, "none" for unassigned cases.
+	Assignee string
+	// SLA is on_track, at_risk or breached, judged at Now.
+	SLA         string
+	Now         time.Time
+	MinPriority float64
+	AccountID   string
+	// Sort is "priority" (highest first, the default) or "age" (oldest
+	// first).
+	Sort string
+	// After is the cursor: the sort key and id of the last case seen.
+	AfterPriority float64
+	AfterCreated  time.Time
+	AfterID       string
+	Limit         int
+}
+
+// openCases is the condition of an open case, written exactly as the
+// partial queue indexes state it.
+const openCases = "status IN ('pending', 'reviewing')"
+
+// Cases lists cases in queue order with keyset pagination, so the first
+// page and every later page cost the same at any queue size.
+func (c conn) Cases(ctx context.Context, q CaseQuery) ([]Case, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	where = append(where, "marketplace_id = "+arg(q.MarketplaceID))
+	if len(q.Statuses) == 0 {
+		// The literal condition of the partial queue indexes.
+		where = append(where, openCases)
+	} else {
+		var in []string
+		for _, s := range q.Statuses {
+			in = append(in, arg(s))
+		}
+		where = append(where, "status IN ("+strings.Join(in, ", ")+")")
+	}
+	if q.ReasonGroup != "" {
+		where = append(where, "reason_group = "+arg(q.ReasonGroup))
+	}
+	if q.TargetType != "" {
+		where = append(where, "target_type = "+arg(q.TargetType))
+	}
+	if len(q.Sources) > 0 {
+		var src []string
+		for _, s := range q.Sources {
+			src = append(src, arg(s))
+		}
+		where = append(where, "source IN ("+strings.Join(src, ", ")+")")
+	}
+	if q.AccountID != "" {
+		where = append(where, "account_id = "+arg(q.AccountID))
+	}
+	switch q.Assignee {
+	case "":
+	case "none":
+		where = append(where, "assignee_id IS NULL")
+	default:
+		where = append(where, "assignee_id = "+arg(q.Assignee))
+	}
+	if q.MinPriority > 0 {
+		where = append(where, "priority >= "+arg(q.MinPriority))
+	}
+	now := micros(q.Now)
+	switch q.SLA {
+	case "breached":
+		where = append(where, "(breached_at IS NOT NULL OR due_at <= "+arg(now)+")")
+	case "at_risk":
+		n := arg(now)
+		where = append(where, "breached_at IS NULL AND due_at > "+n+" AND risk_from <= "+n)
+	case "on_track":
+		n := arg(now)
+		where = append(where, "breached_at IS NULL AND due_at > "+n+" AND risk_from > "+n)
+	}
+	order := "priority DESC, created_at, id"
+	if q.Sort == "age" {
+		order = "created_at, id"
+		if q.AfterID != "" {
+			at, id := arg(micros(q.AfterCreated)), arg(q.AfterID)
+			where = append(where, fmt.Sprintf("(created_at > %s OR (created_at = %s AND id > %s))", at, at, id))
+		}
+	} else if q.AfterID != "" {
+		p, at, id := arg(q.AfterPriority), arg(micros(q.AfterCreated)), arg(q.AfterID)
+		where = append(where, fmt.Sprintf("(priority < %s OR (priority = %s AND (created_at > %s OR (created_at = %s AND id > %s))))", p, p, at, at, id))
+	}
+	rows, err := c.q.QueryContext(ctx, fmt.Sprintf("SELECT %s FROM cases WHERE %s ORDER BY %s LIMIT %d",
+		caseCols, strings.Join(where, " AND "), order, clampLimit(q.Limit, 500)), args...)
+	if err != nil {
+		return nil, err
+	}
+	return scanCases(rows)
+}
+
+// CasesDue lists open cases, across marketplaces, that the sweep must
+// look at by now: an expired claim, an SLA newly at risk, or a new breach.
+func (c conn) CasesDue(ctx context.Context, now time.Time, limit int) ([]Case, error) {
+	rows, err := c.q.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM cases WHERE status IN ('pending', 'reviewing')
+		AND ((claim_expires_at IS NOT NULL AND claim_expires_at <= $1) OR (breached_at IS NULL AND due_at <= $1)
+			OR (at_risk_at IS NULL AND risk_from <= $1))
+		ORDER BY due_at, id LIMIT %d`, caseCols, clampLimit(limit, 1000)), micros(now))
+	if err != nil {
+		return nil, err
+	}
+	return scanCases(rows)
+}
+
+// Report is one report filed on a target.
+type Report struct {
+	ID             string
+	MarketplaceID  string
+	Reference      string
+	CaseID         string
+	TargetType     string
+	TargetID       string
+	AccountID      string
+	Reason         string
+	ReasonGroup    string
+	Details        string
+	ReporterID     string
+	ReporterType   string
+	Weight         float64
+	IdempotencyKey string
+	Fingerprint    string
+	Status         string // open, closed
+	Outcome        string // upheld, dismissed, unfounded
+	CreatedAt      time.Time
+	ClosedAt       time.Time
+}
+
+const reportCols = `id, marketplace_id, reference, case_id, target_type, target_id, account_id, reason, reason_group, details,
+	reporter_id, reporter_type, weight, COALESCE(idempotency_key, ''), fingerprint, status, outcome, created_at, closed_at`
+
+// CreateReport inserts r. A reused reference or idempotency key is
+// ErrConflict.
+func (tx *Tx) CreateReport(ctx context.Context, r Report) error {
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO reports (id, marketplace_id, reference, case_id, target_type, target_id, account_id, reason,
+		reason_group, details, reporter_id, reporter_type, weight, idempotency_key, fingerprint, status, outcome, created_at, closed_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+		r.ID, r.MarketplaceID, r.Reference, r.CaseID, r.TargetType, r.TargetID, r.AccountID, r.Reason, r.ReasonGroup, r.Details,
+		r.ReporterID, r.ReporterType, r.Weight, nullString(r.IdempotencyKey), r.Fingerprint, r.Status, r.Outcome, micros(r.CreatedAt), optMicros(r.ClosedAt))
+	if isUniqueViolation(err) {
+		return fmt.Errorf("report %s: %w", r.Reference, ErrConflict)
+	}
+	return err
+}
+
+func scanReports(rows *sql.Rows) ([]Report, error) {
+	defer rows.Close()
+	var out []Report
+	for rows.Next() {
+		var r Report
+		var created int64
+		var closed sql.NullInt64
+		if err := rows.Scan(&r.ID, &r.MarketplaceID, &r.Reference, &r.CaseID, &r.TargetType, &r.TargetID, &r.AccountID, &r.Reason,
+			&r.ReasonGroup, &r.Details, &r.ReporterID, &r.ReporterType, &r.Weight, &r.IdempotencyKey, &r.Fingerprint, &r.Status,
+			&r.Outcome, &created, &closed); err != nil {
+			return nil, err
+		}
+		r.CreatedAt, r.ClosedAt = fromMicros(created), nullMicros(closed)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func (c conn) reports(ctx context.Context, where string, args ...any) ([]Report, error) {
+	rows, err := c.q.QueryContext(ctx, "SELECT "+reportCols+" FROM reports WHERE "+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	return scanReports(rows)
+}
+
+// ReportByReference loads a marketplace's report by its reference number.
+func (c conn) ReportByReference(ctx context.Context, marketplaceID, reference string) (Report, error) {
+	rs, err := c.reports(ctx, "marketplace_id = $1 AND reference = $2", marketplaceID, reference)
+	if err == nil && len(rs) == 0 {
+		err = fmt.Errorf("report %s: %w", reference, ErrNotFound)
+	}
+	if err != nil {
+		return Report{}, err
+	}
+	return rs[0], nil
+}
+
+// ReportByIdempotencyKey finds the report a retried request filed.
+func (c conn) ReportByIdempotencyKey(ctx context.Context, marketplaceID, key string) (Report, error) {
+	rs, err := c.reports(ctx, "marketplace_id = $1 AND idempotency_key = $2", marketplaceID, key)
+	if err == nil && len(rs) == 0 {
+		err = fmt.Errorf("report with key %s: %w", key, ErrNotFound)
+	}
+	if err != nil {
+		return Report{}, err
+	}
+	return rs[0], nil
+}
+
+// CaseReports lists a case's reports, oldest first (at most limit).
+func (c conn) CaseReports(ctx context.Context, caseID string, limit int) ([]Report, error) {
+	return c.reports(ctx, fmt.Sprintf("case_id = $1 ORDER BY created_at, id LIMIT %d", clampLimit(limit, 1000)), caseID)
+}
+
+// ReportReferences returns the first per references of each case's
+// reports, oldest first.
+func (c conn) ReportReferences(ctx context.Context, caseIDs []string, per int) (map[string][]string, error) {
+	out := map[string][]string{}
+	if len(caseIDs) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(caseIDs))
+	ph := make([]string, len(caseIDs))
+	for i, id := range caseIDs {
+		args[i], ph[i] = id, fmt.Sprintf("$%d", i+1)
+	}
+	rows, err := c.q.QueryContext(ctx, `SELECT case_id, reference FROM reports WHERE case_id IN (`+strings.Join(ph, ", ")+`)
+		ORDER BY case_id, created_at, id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, ref string
+		if err := rows.Scan(&id, &ref); err != nil {
+			return nil, err
+		}
+		if len(out[id]) < per {
+			out[id] = append(out[id], ref)
+		}
+	}
+	return out, rows.Err()
+}
+
+// ReportWeights returns, for each distinct reporter of a case, the weight
+// of their latest report, so that one reporter filing twice counts once.
+func (c conn) ReportWeights(ctx context.Context, caseID string) (map[string]Report, error) {
+	rows, err := c.q.QueryContext(ctx, `SELECT `+reportCols+` FROM reports WHERE case_id = $1 ORDER BY created_at, id`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := scanReports(rows)
+	out := map[string]Report{}
+	for _, r := range rs {
+		out[r.ReporterID] = r
+	}
+	return out, err
+}
+
+// CountReports counts a marketplace's reports on a target (or, with
+// targetType "account", on everything of that account) since a time.
+func (c conn) CountReports(ctx context.Context, marketplaceID, targetType, targetID string, since time.Time) (int, error) {
+	q := `SELECT COUNT(*) FROM reports WHERE marketplace_id = $1 AND target_type = $2 AND target_id = $3 AND created_at >= $4`
+	args := []any{marketplaceID, targetType, targetID, micros(since)}
+	if targetType == "account" {
+		q = `SELECT COUNT(*) FROM reports WHERE marketplace_id = $1 AND account_id = $2 AND created_at >= $3`
+		args = []any{marketplaceID, targetID, micros(since)}
+	}
+	var n int
+	err := c.q.QueryRowContext(ctx, q, args...).Scan(&n)
+	return n, err
+}
+
+// CloseReports closes a case's open reports with an outcome and returns
+// them.
+func (tx *Tx) CloseReports(ctx context.Context, caseID, outcome string, at time.Time) ([]Report, error) {
+	open, err := tx.reports(ctx, "case_id = $1 AND status = 'open' ORDER BY created_at, id", caseID)
+	if err != nil {
+		return nil, err
+	}
+	_, err = tx.q.ExecContext(ctx, `UPDATE reports SET status = 'closed', outcome = $2, closed_at = $3 WHERE case_id = $1 AND status = 'open'`,
+		caseID, outcome, micros(at))
+	return open, err
+}
+
+// CountUnfounded counts a reporter's reports closed as unfounded since a
+// time.
+func (c conn) CountUnfounded(ctx context.Context, marketplaceID, reporterID string, since time.Time) (int, error) {
+	var n int
+	err := c.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM reports WHERE marketplace_id = $1 AND reporter_id = $2 AND outcome = 'unfounded'
+		AND closed_at >= $3`, marketplaceID, reporterID, micros(since)).Scan(&n)
+	return n, err
+}
+
+// Reporter is a reporter's track record and misuse state.
+type Reporter struct {
+	MarketplaceID  string
+	ReporterID     string
+	Upheld         int
+	Dismissed      int
+	Unfounded      int
+	WarnedAt       time.Time
+	SuspendedUntil time.Time
+}
+
+// Reporter loads a reporter's record; one never seen has a zero record.
+func (c conn) Reporter(ctx context.Context, marketplaceID, reporterID string) (Reporter, error) {
+	r := Reporter{MarketplaceID: marketplaceID, ReporterID: reporterID}
+	var warned, suspended sql.NullInt64
+	err := c.q.QueryRowContext(ctx, `SELECT upheld, dismissed, unfounded, warned_at, suspended_until FROM reporters
+		WHERE marketplace_id = $1 AND reporter_id = $2`, marketplaceID, reporterID).Scan(&r.Upheld, &r.Dismissed, &r.Unfounded, &warned, &suspended)
+	if isNoRows(err) {
+		return r, nil
+	}
+	r.WarnedAt, r.SuspendedUntil = nullMicros(warned), nullMicros(suspended)
+	return r, err
+}
+
+// SaveReporter stores a reporter's record.
+func (tx *Tx) SaveReporter(ctx context.Context, r Reporter) error {
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO reporters (marketplace_id, reporter_id, upheld, dismissed, unfounded, warned_at, suspended_until)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (marketplace_id, reporter_id) DO UPDATE SET upheld = excluded.upheld,
+		dismissed = excluded.dismissed, unfounded = excluded.unfounded, warned_at = excluded.warned_at, suspended_until = excluded.suspended_until`,
+		r.MarketplaceID, r.ReporterID, r.Upheld, r.Dismissed, r.Unfounded, optMicros(r.WarnedAt), optMicros(r.SuspendedUntil))
+	return err
+}
+
+// CaseEvent is one step in a case's history.
+type CaseEvent struct {
+	ID            string
+	MarketplaceID string
+	CaseID        string
+	At            time.Time
+	ActorType     string
+	ActorID       string
+	Kind          string
+	Detail        json.RawMessage
+}
+
+// AddCaseEvent appends a step to a case's history.
+func (tx *Tx) AddCaseEvent(ctx context.Context, e CaseEvent) error {
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO case_events (id, marketplace_id, case_id, at, actor_type, actor_id, kind, detail)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, e.ID, e.MarketplaceID, e.CaseID, micros(e.At), e.ActorType, e.ActorID, e.Kind, string(e.Detail))
+	return err
+}
+
+// CaseEvents lists a case's history, oldest first.
+func (c conn) CaseEvents(ctx context.Context, caseID string) ([]CaseEvent, error) {
+	rows, err := c.q.QueryContext(ctx, `SELECT id, marketplace_id, case_id, at, actor_type, actor_id, kind, detail FROM case_events
+		WHERE case_id = $1 ORDER BY at, id LIMIT 2000`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []CaseEvent
+	for rows.Next() {
+		var e CaseEvent
+		var at int64
+		var detail string
+		if err := rows.Scan(&e.ID, &e.MarketplaceID, &e.CaseID, &at, &e.ActorType, &e.ActorID, &e.Kind, &detail); err != nil {
+			return nil, err
+		}
+		e.At, e.Detail = fromMicros(at), json.RawMessage(detail)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Alert is a console banner: a spike, or an SLA at risk or breached.
+type Alert struct {
+	ID             string
+	MarketplaceID  string
+	Kind           string
+	CaseID         string
+	Detail         string
+	CreatedAt      time.Time
+	AcknowledgedAt time.Time
+	AcknowledgedBy string
+}
+
+// CreateAlert stores an alert.
+func (tx *Tx) CreateAlert(ctx context.Context, a Alert) error {
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO alerts (id, marketplace_id, kind, case_id, detail, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		a.ID, a.MarketplaceID, a.Kind, a.CaseID, a.Detail, micros(a.CreatedAt))
+	return err
+}
+
+// OpenAlerts lists a marketplace's unacknowledged alerts since a time,
+// newest first.
+func (c conn) OpenAlerts(ctx context.Context, marketplaceID string, since time.Time, limit int) ([]Alert, error) {
+	rows, err := c.q.QueryContext(ctx, fmt.Sprintf(`SELECT id, marketplace_id, kind, case_id, detail, created_at FROM alerts
+		WHERE marketplace_id = $1 AND acknowledged_at IS NULL AND created_at >= $2 ORDER BY created_at DESC, id DESC LIMIT %d`, clampLimit(limit, 200)),
+		marketplaceID, micros(since))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Alert
+	for rows.Next() {
+		var a Alert
+		var at int64
+		if err := rows.Scan(&a.ID, &a.MarketplaceID, &a.Kind, &a.CaseID, &a.Detail, &at); err != nil {
+			return nil, err
+		}
+		a.CreatedAt = fromMicros(at)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// AcknowledgeAlert marks an alert seen by a user.
+func (tx *Tx) AcknowledgeAlert(ctx context.Context, marketplaceID, id, userID string, at time.Time) error {
+	res, err := tx.q.ExecContext(ctx, `UPDATE alerts SET acknowledged_at = $3, acknowledged_by = $4 WHERE marketplace_id = $1 AND id = $2
+		AND acknowledged_at IS NULL`, marketplaceID, id, micros(at), userID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("open alert %s: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// TouchUser records a user's console activity, at most once per minute.
+func (tx *Tx) TouchUser(ctx context.Context, userID string, at time.Time) error {
+	_, err := tx.q.ExecContext(ctx, `UPDATE users SET last_seen_at = $2 WHERE id = $1 AND (last_seen_at IS NULL OR last_seen_at < $3)`,
+		userID, micros(at), micros(at.Add(-time.Minute)))
+	return err
+}
+
+// Moderator is a user who works cases, with their current load.
+type Moderator struct {
+	UserID   string
+	Username string
+	Role     string
+	LastSeen time.Time
+	// Open is how many open cases they hold.
+	Open int
+}
+
+// OnlineModerators lists the users of a marketplace (or operators) with a
+// moderating role seen since a time, least loaded first.
+func (c conn) OnlineModerators(ctx context.Context, marketplaceID string, roles []string, since time.Time) ([]Moderator, error) {
+	args := []any{marketplaceID, micros(since)}
+	var in []string
+	for _, r := range roles {
+		args = append(args, r)
+		in = append(in, fmt.Sprintf("$%d", len(args)))
+	}
+	rows, err := c.q.QueryContext(ctx, `SELECT u.id, u.username, u.role, u.last_seen_at,
+		(SELECT COUNT(*) FROM cases k WHERE k.marketplace_id = $1 AND k.assignee_id = u.id AND k.status IN ('pending', 'reviewing'))
+		FROM users u WHERE (u.marketplace_id = $1 OR u.marketplace_id IS NULL) AND u.disabled_at IS NULL AND u.last_seen_at >= $2
+		AND u.role IN (`+strings.Join(in, ", ")+`) ORDER BY 5, u.last_seen_at DESC, u.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Moderator
+	for rows.Next() {
+		var m Moderator
+		var seen int64
+		if err := rows.Scan(&m.UserID, &m.Username, &m.Role, &seen, &m.Open); err != nil {
+			return nil, err
+		}
+		m.LastSeen = fromMicros(seen)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// QueueStats are a marketplace's queue figures at a time.
+type QueueStats struct {
+	Open, Unassigned, AtRisk, Breached int
+	OldestCreated                      time.Time
+	ByGroup                            map[string]int
+}
+
+// QueueStats counts a marketplace's open cases.
+func (c conn) QueueStats(ctx context.Context, marketplaceID string, now time.Time) (QueueStats, error) {
+	s := QueueStats{ByGroup: map[string]int{}}
+	rows, err := c.q.QueryContext(ctx, `SELECT reason_group, COUNT(*), SUM(CASE WHEN assignee_id IS NULL THEN 1 ELSE 0 END),
+		SUM(CASE WHEN breached_at IS NULL AND due_at > $2 AND risk_from <= $2 THEN 1 ELSE 0 END),
+		SUM(CASE WHEN breached_at IS NOT NULL OR due_at <= $2 THEN 1 ELSE 0 END), MIN(created_at)
+		FROM cases WHERE marketplace_id = $1 AND status IN ('pending', 'reviewing') GROUP BY reason_group`, marketplaceID, micros(now))
+	if err != nil {
+		return s, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var g string
+		var n, un, risk, breached int
+		var oldest int64
+		if err := rows.Scan(&g, &n, &un, &risk, &breached, &oldest); err != nil {
+			return s, err
+		}
+		s.ByGroup[g] = n
+		s.Open, s.Unassigned, s.AtRisk, s.Breached = s.Open+n, s.Unassigned+un, s.AtRisk+risk, s.Breached+breached
+		if t := fromMicros(oldest); s.OldestCreated.IsZero() || t.Before(s.OldestCreated) {
+			s.OldestCreated = t
+		}
+	}
+	return s, rows.Err()
+}
+
+// CaseDay is one day of a marketplace's queue history.
+type CaseDay struct {
+	Day time.Time
+	// Opened and Closed are the cases opened and closed that day; Open is
+	// how many were open at its end.
+	Opened, Closed, Open int
+	// ClosedInSLA of Closed were closed by their due time.
+	ClosedInSLA int
+	// AgeHours is the mean age of the cases closed that day.
+	AgeHours float64
+}
+
+// CaseHistory returns the marketplace's queue per day for the days
+// starting at from (UTC midnight), one query per day range.
+func (c conn) CaseHistory(ctx context.Context, marketplaceID string, from time.Time, days int) ([]CaseDay, error) {
+	out := make([]CaseDay, days)
+	for i := range out {
+		start := from.AddDate(0, 0, i)
+		end := start.AddDate(0, 0, 1)
+		d := CaseDay{Day: start}
+		var age sql.NullFloat64
+		err := c.q.QueryRowContext(ctx, `SELECT
+			COALESCE(SUM(CASE WHEN created_at >= $2 AND created_at < $3 THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN resolved_at >= $2 AND resolved_at < $3 THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN created_at < $3 AND (resolved_at IS NULL OR resolved_at >= $3) THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN resolved_at >= $2 AND resolved_at < $3 AND resolved_at <= due_at THEN 1 ELSE 0 END), 0),
+			AVG(CASE WHEN resolved_at >= $2 AND resolved_at < $3 THEN (resolved_at - created_at) / 3600000000.0 END)
+			FROM cases WHERE marketplace_id = $1 AND created_at < $3 AND (resolved_at IS NULL OR resolved_at >= $2)`,
+			marketplaceID, micros(start), micros(end)).Scan(&d.Opened, &d.Closed, &d.Open, &d.ClosedInSLA, &age)
+		if err != nil {
+			return nil, err
+		}
+		d.AgeHours = age.Float64
+		out[i] = d
+	}
+	return out, nil
+}
