@@ -13,7 +13,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/vigil-ts/vigil/internal/audit"
@@ -199,23 +198,14 @@ func (s *Service) reprioritise(ctx context.Context, tx *store.Tx, c *store.Case,
 	if in.Severity == "" {
 		in.Severity = policy.SeverityLow
 	}
-	latest, err := tx.ReportWeights(ctx, c.ID)
+	reps, err := tx.CaseReporters(ctx, c.MarketplaceID, c.ID)
 	if err != nil {
 		return err
 	}
-	ids := make([]string, 0, len(latest))
-	for id := range latest {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
 	now := s.Now()
-	for _, id := range ids {
-		rec, err := tx.Reporter(ctx, c.MarketplaceID, id)
-		if err != nil {
-			return err
-		}
-		in.Reporters = append(in.Reporters, Reporter{ID: id, Type: latest[id].ReporterType, Upheld: rec.Upheld, Dismissed: rec.Dismissed,
-			Suspended: rec.SuspendedUntil.After(now)})
+	for _, r := range reps {
+		in.Reporters = append(in.Reporters, Reporter{ID: r.ReporterID, Type: r.Type, Upheld: r.Upheld, Dismissed: r.Dismissed,
+			Suspended: r.SuspendedUntil.After(now)})
 	}
 	if c.AccountID != "" {
 		r, err := tx.RiskScore(ctx, c.MarketplaceID, c.AccountID)
@@ -234,7 +224,7 @@ func (s *Service) reprioritise(ctx context.Context, tx *store.Tx, c *store.Case,
 	if err != nil {
 		return err
 	}
-	c.Priority, c.PriorityDetail, c.ReportCount = p.Score, b, len(latest)
+	c.Priority, c.PriorityDetail, c.ReportCount = p.Score, b, len(reps)
 	return nil
 }
 

@@ -182,10 +182,9 @@ func (s *Service) file(ctx context.Context, marketplaceID string, actor audit.Ac
 			ReporterID: req.Reporter.ID, ReporterType: req.Reporter.Type, IdempotencyKey: key, Fingerprint: fingerprint, Status: "open", CreatedAt: now}
 		rep.Weight = Reporter{Type: rep.ReporterType, Upheld: rec.Upheld, Dismissed: rec.Dismissed, Suspended: suspended}.Weight(pol.Reports.Priority)
 		if created {
-			// The case must exist before its first report refers to it.
-			if err := s.reprioritise(ctx, tx, &c, pol, t); err != nil {
-				return err
-			}
+			// The case must exist before its first report refers to it;
+			// its priority is computed below, with the report.
+			c.PriorityDetail = []byte("{}")
 			if err := tx.CreateCase(ctx, c); err != nil {
 				return err
 			}

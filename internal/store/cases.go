@@ -393,19 +393,36 @@ func (c conn) ReportReferences(ctx context.Context, caseIDs []string, per int) (
 	return out, rows.Err()
 }
 
-// ReportWeights returns, for each distinct reporter of a case, the weight
-// of their latest report, so that one reporter filing twice counts once.
-func (c conn) ReportWeights(ctx context.Context, caseID string) (map[string]Report, error) {
-	rows, err := c.q.QueryContext(ctx, `SELECT `+reportCols+` FROM reports WHERE case_id = $1 ORDER BY created_at, id`, caseID)
+// CaseReporter is one distinct reporter of a case with their track record.
+type CaseReporter struct {
+	Reporter
+	// Type is the reporter type they reported as.
+	Type string
+}
+
+// CaseReporters lists a case's distinct reporters with their records, in
+// one query however large the cluster.
+func (c conn) CaseReporters(ctx context.Context, marketplaceID, caseID string) ([]CaseReporter, error) {
+	rows, err := c.q.QueryContext(ctx, `SELECT r.reporter_id, r.type, COALESCE(p.upheld, 0), COALESCE(p.dismissed, 0), COALESCE(p.unfounded, 0),
+		p.warned_at, p.suspended_until
+		FROM (SELECT reporter_id, MIN(reporter_type) AS type FROM reports WHERE case_id = $2 GROUP BY reporter_id) r
+		LEFT JOIN reporters p ON p.marketplace_id = $1 AND p.reporter_id = r.reporter_id
+		ORDER BY r.reporter_id`, marketplaceID, caseID)
 	if err != nil {
 		return nil, err
 	}
-	rs, err := scanReports(rows)
-	out := map[string]Report{}
-	for _, r := range rs {
-		out[r.ReporterID] = r
+	defer rows.Close()
+	var out []CaseReporter
+	for rows.Next() {
+		r := CaseReporter{Reporter: Reporter{MarketplaceID: marketplaceID}}
+		var warned, suspended sql.NullInt64
+		if err := rows.Scan(&r.ReporterID, &r.Type, &r.Upheld, &r.Dismissed, &r.Unfounded, &warned, &suspended); err != nil {
+			return nil, err
+		}
+		r.WarnedAt, r.SuspendedUntil = nullMicros(warned), nullMicros(suspended)
+		out = append(out, r)
 	}
-	return out, err
+	return out, rows.Err()
 }
 
 // CountReports counts a marketplace's reports on a target (or, with

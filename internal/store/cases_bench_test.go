@@ -76,4 +76,9 @@ func fillCases(tb testing.TB, db *store.DB, mp string, n int) {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	// Statistics as autovacuum (PostgreSQL) or an operator (SQLite) would
+	// have gathered them on a table this size.
+	if _, err := db.W.Exec(`ANALYZE cases`); err != nil {
+		tb.Fatal(err)
+	}
 }
