@@ -129,25 +129,18 @@ func (e env) benchIngest(ctx context.Context, args []string) error {
 
 // benchChecks measures listing decisions end to end, stored durably.
 func (e env) benchChecks(ctx context.Context, args []string) error {
-	fs, f := e.benchFlagSet("checks", 5000)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	b, err := e.startBench(ctx, *f.db)
-	if err != nil {
-		return err
-	}
-	defer b.close()
-	fmt.Fprintf(e.stdout, "listing check benchmark: %d decisions, %d clients, %s\n", *f.requests, *f.clients, b.app.DB.Dialect)
-	res, err := e.compare(ctx, b, f, "checks", "/v1/checks/listing", bench.ListingBodies(*f.requests), 1)
-	fmt.Fprintf(e.stdout, "decisions/s: %.0f, p50 %s, p99 %s (%s)\n", res.ItemsPerS, res.P50.Round(10*time.Microsecond), res.P99.Round(10*time.Microsecond), b.app.DB.Dialect)
-	return err
+	return e.benchEach(ctx, args, "checks", "listing check", "decisions", "/v1/checks/listing", bench.ListingBodies)
 }
 
 // benchReports measures reports accepted durably: each one stored with its
 // case, priority, history, audit entry and webhook before the 201.
 func (e env) benchReports(ctx context.Context, args []string) error {
-	fs, f := e.benchFlagSet("reports", 5000)
+	return e.benchEach(ctx, args, "reports", "report", "reports", "/v1/reports", bench.ReportBodies)
+}
+
+// benchEach measures one request per item at path, against the baseline.
+func (e env) benchEach(ctx context.Context, args []string, name, what, unit, path string, bodies func(n int) [][]byte) error {
+	fs, f := e.benchFlagSet(name, 5000)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -156,8 +149,8 @@ func (e env) benchReports(ctx context.Context, args []string) error {
 		return err
 	}
 	defer b.close()
-	fmt.Fprintf(e.stdout, "report benchmark: %d reports, %d clients, %s\n", *f.requests, *f.clients, b.app.DB.Dialect)
-	res, err := e.compare(ctx, b, f, "reports", "/v1/reports", bench.ReportBodies(*f.requests), 1)
-	fmt.Fprintf(e.stdout, "reports/s: %.0f, p50 %s, p99 %s (%s)\n", res.ItemsPerS, res.P50.Round(10*time.Microsecond), res.P99.Round(10*time.Microsecond), b.app.DB.Dialect)
+	fmt.Fprintf(e.stdout, "%s benchmark: %d %s, %d clients, %s\n", what, *f.requests, unit, *f.clients, b.app.DB.Dialect)
+	res, err := e.compare(ctx, b, f, name, path, bodies(*f.requests), 1)
+	fmt.Fprintf(e.stdout, "%s/s: %.0f, p50 %s, p99 %s (%s)\n", unit, res.ItemsPerS, res.P50.Round(10*time.Microsecond), res.P99.Round(10*time.Microsecond), b.app.DB.Dialect)
 	return err
 }

@@ -357,7 +357,7 @@ func (s *Service) applyEffect(ctx context.Context, tx *store.Tx, c *store.Case, 
 	}
 	if status != "" {
 		if c.TargetType != "listing" {
-			return invalid("%s applies to listings; this case is about a %s", req.Action, c.TargetType)
+			return invalid("this case is about %s %s, and %s works only on listings", c.TargetType, c.TargetID, strings.ReplaceAll(req.Action, "_", " "))
 		}
 		st, err := tx.ListingState(ctx, c.MarketplaceID, c.TargetID)
 		if errors.Is(err, store.ErrNotFound) {

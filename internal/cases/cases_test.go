@@ -310,8 +310,16 @@ func TestSpike(t *testing.T) {
 		if err := e.cs.Acknowledge(t.Context(), e.mp, m, alerts[0].ID); err != nil {
 			t.Fatal(err)
 		}
-		if again, _ := e.cs.Alerts(t.Context(), e.mp); slices.ContainsFunc(again, func(a store.Alert) bool { return a.ID == alerts[0].ID }) {
-			t.Fatal("an acknowledged alert is still shown")
+		again, _ := e.cs.Alerts(t.Context(), e.mp)
+		if len(again) != 1 || again[0].ID == alerts[0].ID {
+			t.Fatalf("after acknowledging the first: %+v", again)
+		}
+		// The account spike's alert leaves the banner when its case closes.
+		if _, err := e.act(t, m, again[0].CaseID, cases.ActionRequest{Action: cases.ActDismiss, Template: "no_violation"}); err != nil {
+			t.Fatal(err)
+		}
+		if left, _ := e.cs.Alerts(t.Context(), e.mp); len(left) != 0 {
+			t.Fatalf("alerts of a closed case: %+v", left)
 		}
 	})
 }
@@ -448,6 +456,17 @@ func TestResolveAndNotify(t *testing.T) {
 		}
 		if _, err := e.act(t, senior, a.CaseID, cases.ActionRequest{Action: cases.ActDismiss, Template: "no_violation"}); !errors.Is(err, cases.ErrForbidden) {
 			t.Fatalf("a closed case closed again: %v", err)
+		}
+		// approve releases a held listing.
+		held := e.file(t, report("listing", "l1", "misleading_photos", "r4", "user"), "")
+		if err := db.InTx(t.Context(), func(tx *store.Tx) error { return tx.SetListingStatus(t.Context(), e.mp, "l1", "pending_review") }); err != nil {
+			t.Fatal(err)
+		}
+		if v, err := e.act(t, agent, held.CaseID, cases.ActionRequest{Action: cases.ActApprove, Resolution: "Photos are the seller's own."}); err != nil || v.Outcome != "approved" {
+			t.Fatalf("approve: %+v %v", v.Item, err)
+		}
+		if st, _ := db.ListingState(t.Context(), e.mp, "l1"); st.Status != "approved" {
+			t.Fatalf("listing after approve: %+v", st)
 		}
 		// A new report on the target opens a new case.
 		if again := e.file(t, report("listing", "l1", "counterfeit_or_illegal", "r3", "user"), ""); again.CaseID == a.CaseID {

@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -91,7 +92,8 @@ func (s *Service) Sweep(ctx context.Context, limit int) (Swept, error) {
 // slaAlert records an SLA alert in the case's history, the console banner
 // and a webhook.
 func (s *Service) slaAlert(ctx context.Context, tx *store.Tx, c store.Case, kind, event string, now time.Time) error {
-	detail := "Due " + c.DueAt.Format(time.RFC3339) + "."
+	what := map[string]string{"sla_at_risk": "At risk of missing its SLA", "sla_breached": "Missed its SLA"}[kind]
+	detail := fmt.Sprintf("%s (due %s).", what, c.DueAt.Format("2006-01-02 15:04 MST"))
 	if err := s.history(ctx, tx, c, audit.Actor{Type: audit.ActorSystem, ID: "sla"}, kind, map[string]any{"due_at": c.DueAt}, now); err != nil {
 		return err
 	}

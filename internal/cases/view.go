@@ -293,6 +293,9 @@ func (s *Service) Alerts(ctx context.Context, marketplaceID string) ([]store.Ale
 
 // Acknowledge marks an alert seen.
 func (s *Service) Acknowledge(ctx context.Context, marketplaceID string, m Moderator, alertID string) error {
+	if !m.works() {
+		return fmt.Errorf("%w: role %s does not work the moderation queue", ErrForbidden, m.User.Role)
+	}
 	now := s.Now()
 	return s.DB.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.AcknowledgeAlert(ctx, marketplaceID, alertID, m.User.ID, now); err != nil {

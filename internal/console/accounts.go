@@ -29,14 +29,23 @@ const (
 	historySize  = 50  // score changes in an account's history
 )
 
-// accountURL is the console path of an account's page, or with more of a
-// path below it; each part is escaped, so any id makes a working link.
-func accountURL(id string, more ...string) string {
-	p := consolePath + "accounts/" + url.PathEscape(id)
-	for _, m := range more {
-		p += "/" + url.PathEscape(m)
+// consoleURL is the console path made of parts, each escaped, so any id
+// makes a working link.
+func consoleURL(parts ...string) string {
+	p := consolePath
+	for i, m := range parts {
+		if i > 0 {
+			p += "/"
+		}
+		p += url.PathEscape(m)
 	}
 	return p
+}
+
+// accountURL is the console path of an account's page, or with more of a
+// path below it.
+func accountURL(id string, more ...string) string {
+	return consoleURL(append([]string{"accounts", id}, more...)...)
 }
 
 // points writes a contribution with its sign and one decimal, as
@@ -79,12 +88,8 @@ type accountData struct {
 	// form is the confirm-link form after a refused post.
 	form
 	Account fraud.Assessment
-	// Bars draw the explanation's contributions; Scale is the points of
-	// the longest, and Rescaled is set when the points were scaled to add
-	// up to the clamped, rounded score.
-	Bars     []bar
-	Scale    float64
-	Rescaled bool
+	// Chart draws the explanation.
+	Chart riskChart
 	// Signals are all signals checked, the fired ones first; Fired counts
 	// them.
 	Signals  []signalRow
@@ -96,6 +101,25 @@ type accountData struct {
 	Sparkline string
 	// CanLink allows confirming and removing links.
 	CanLink bool
+}
+
+// riskChart is a score's explanation as the "risk-chart" partial draws
+// it: Bars are the contributions, Scale is the points of the longest, and
+// Rescaled is set when the points were scaled to add up to the clamped,
+// rounded Score (Raw before).
+type riskChart struct {
+	Bars     []bar
+	Scale    float64
+	Rescaled bool
+	Score    int
+	Raw      float64
+}
+
+// chartOf lays an explanation out for the "risk-chart" partial.
+func chartOf(e risk.Explanation) riskChart {
+	ch := riskChart{Rescaled: e.Raw != float64(e.Score), Score: e.Score, Raw: e.Raw}
+	ch.Bars, ch.Scale = bars(e.Contributions)
+	return ch
 }
 
 // bar is one contribution on a chart that diverges from a centre line:
@@ -181,9 +205,7 @@ func (c *server) loadAccount(ctx context.Context, v *viewer, id string) (account
 		return accountData{}, err
 	}
 	d.Sparkline = sparkline(d.History)
-	e := a.Explanation
-	d.Bars, d.Scale = bars(e.Contributions)
-	d.Rescaled = e.Raw != float64(e.Score)
+	d.Chart = chartOf(a.Explanation)
 
 	cites := map[string][]string{}
 	for _, s := range a.Signals {
@@ -218,18 +240,6 @@ func (c *server) loadAccount(ctx context.Context, v *viewer, id string) (account
 		return 1
 	})
 	return d, nil
-}
-
-// account shows an account's risk, computed now.
-func (c *server) account(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	if v.mp == nil {
-		return store.ErrNotFound
-	}
-	d, err := c.loadAccount(r.Context(), v, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	return c.render(w, r, http.StatusOK, "account", d)
 }
 
 // confirmLink records a moderator's confirmation that the page's account

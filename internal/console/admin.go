@@ -12,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/vigil-ts/vigil/internal/cases"
 	"github.com/vigil-ts/vigil/internal/fraud"
 	"github.com/vigil-ts/vigil/internal/outbox"
 	"github.com/vigil-ts/vigil/internal/store"
@@ -35,9 +36,10 @@ type form struct {
 }
 
 // outcome sorts the result of a form's action: success (200), a mistake
-// the user can fix (422 and a message to show on the form), or an
-// unexpected error, returned for the generic error page. conflict is the
-// message for store.ErrConflict.
+// the user can fix (422 and a message to show on the form), something the
+// user's role or the item's state does not allow (403 and the reason), or
+// an unexpected error, returned for the generic error page. conflict is
+// the message for store.ErrConflict.
 func outcome(err error, conflict string) (status int, f form, unexpected error) {
 	if err == nil {
 		return http.StatusOK, form{}, nil
@@ -45,9 +47,19 @@ func outcome(err error, conflict string) (status int, f form, unexpected error) 
 	if errors.Is(err, store.ErrConflict) {
 		return http.StatusUnprocessableEntity, form{Error: conflict}, nil
 	}
-	for _, invalid := range []error{user.ErrInvalid, tenant.ErrInvalid, outbox.ErrInvalid, fraud.ErrInvalid} {
-		if errors.Is(err, invalid) {
-			return http.StatusUnprocessableEntity, form{Error: sentence(strings.TrimPrefix(err.Error(), invalid.Error()+": "))}, nil
+	for _, k := range []struct {
+		err    error
+		status int
+	}{
+		{user.ErrInvalid, http.StatusUnprocessableEntity},
+		{tenant.ErrInvalid, http.StatusUnprocessableEntity},
+		{outbox.ErrInvalid, http.StatusUnprocessableEntity},
+		{fraud.ErrInvalid, http.StatusUnprocessableEntity},
+		{cases.ErrInvalid, http.StatusUnprocessableEntity},
+		{cases.ErrForbidden, http.StatusForbidden},
+	} {
+		if errors.Is(err, k.err) {
+			return k.status, form{Error: sentence(strings.TrimPrefix(err.Error(), k.err.Error()+": "))}, nil
 		}
 	}
 	return 0, form{}, err
@@ -55,15 +67,20 @@ func outcome(err error, conflict string) (status int, f form, unexpected error) 
 
 // sentence capitalises msg and ends it with a full stop.
 func sentence(msg string) string {
+	msg = sentenceCase(msg)
+	if msg != "" && !strings.HasSuffix(msg, ".") {
+		msg += "."
+	}
+	return msg
+}
+
+// sentenceCase capitalises msg's first letter.
+func sentenceCase(msg string) string {
 	r, n := utf8.DecodeRuneInString(msg)
 	if n == 0 {
 		return msg
 	}
-	msg = string(unicode.ToUpper(r)) + msg[n:]
-	if !strings.HasSuffix(msg, ".") {
-		msg += "."
-	}
-	return msg
+	return string(unicode.ToUpper(r)) + msg[n:]
 }
 
 // done ends a successful button post by going back to page (in the same
@@ -243,9 +260,10 @@ func (c *server) webhooks(w http.ResponseWriter, r *http.Request, v *viewer) err
 	return c.render(w, r, http.StatusOK, "webhooks", d)
 }
 
-// eventTypes splits a comma-separated list, dropping blanks; none means
-// every type.
-func eventTypes(s string) []string {
+// commaList splits a comma-separated list, dropping blanks and repeats:
+// a subscription's event types (none means every type), the fields a
+// seller must change.
+func commaList(s string) []string {
 	var out []string
 	for t := range strings.SplitSeq(s, ",") {
 		if t = strings.TrimSpace(t); t != "" && !slices.Contains(out, t) {
@@ -263,7 +281,7 @@ func (c *server) subscribe(w http.ResponseWriter, r *http.Request, v *viewer) er
 		return store.ErrNotFound
 	}
 	sub, err := c.d.Outbox.Subscribe(r.Context(), v.actor(), v.mp.ID, r.PostFormValue("url"),
-		eventTypes(r.PostFormValue("event_types")), strings.TrimSpace(r.PostFormValue("description")))
+		commaList(r.PostFormValue("event_types")), strings.TrimSpace(r.PostFormValue("description")))
 	status, f, err := outcome(err, "")
 	if err != nil {
 		return err

@@ -8,9 +8,11 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vigil-ts/vigil/internal/audit"
+	"github.com/vigil-ts/vigil/internal/cases"
 	"github.com/vigil-ts/vigil/internal/store"
 	"github.com/vigil-ts/vigil/internal/user"
 )
@@ -49,11 +51,20 @@ func (v *viewer) admin() bool { return v.user.Role == string(user.Admin) }
 // that two belong together: senior moderators and admins.
 func (v *viewer) senior() bool { return v.admin() || v.user.Role == string(user.SeniorModerator) }
 
+// works reports whether the user works the moderation queue: agents,
+// senior moderators and admins, not appeals reviewers.
+func (v *viewer) works() bool { return slices.Contains(cases.ModeratorRoles(), v.user.Role) }
+
+// moderator is the viewer acting on cases through their console session.
+func (v *viewer) moderator() cases.Moderator { return cases.Moderator{User: v.user, Via: v.actor()} }
+
 // actor is who the audit log records for the viewer's changes.
 func (v *viewer) actor() audit.Actor { return audit.Actor{Type: audit.ActorUser, ID: v.user.ID} }
 
 func (v *viewer) may(who access) bool {
 	switch who {
+	case moderators:
+		return v.works()
 	case seniors:
 		return v.senior()
 	case admins:
@@ -107,7 +118,8 @@ func (c *server) cookie(name, value string, maxAge time.Duration) *http.Cookie {
 }
 
 // authenticate resolves the session cookie; user.ErrNoSession means the
-// request is not logged in (no cookie, expired, or ended).
+// request is not logged in (no cookie, expired, or ended). A logged-in
+// user's activity is recorded on the way.
 func (c *server) authenticate(r *http.Request) (*viewer, error) {
 	ck, err := r.Cookie(c.sessionCookieName())
 	if err != nil {
@@ -117,7 +129,50 @@ func (c *server) authenticate(r *http.Request) (*viewer, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.touch(r.Context(), u.ID)
 	return &viewer{user: u, session: s, token: ck.Value}, nil
+}
+
+// activity remembers when each user's console activity was last
+// recorded, so that most requests need no write at all.
+type activity struct {
+	mu sync.Mutex
+	at map[string]time.Time
+}
+
+// due reports whether userID's activity has not been recorded for a
+// minute, the store's own resolution.
+func (a *activity) due(userID string, now time.Time) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	last, ok := a.at[userID]
+	return !ok || now.Sub(last) >= time.Minute || now.Before(last)
+}
+
+// record notes that userID's activity was recorded at now.
+func (a *activity) record(userID string, now time.Time) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.at[userID] = now
+}
+
+// touch records that a user is active in the console, which makes them a
+// moderator online for workload balancing (assigning a case to the least
+// loaded one). The store writes at most once a minute; activity skips
+// even the transaction in between, so that page loads do not queue for
+// SQLite's single writer. A failure is logged and the request goes on:
+// being counted online is not worth refusing a page.
+func (c *server) touch(ctx context.Context, userID string) {
+	now := c.d.Now()
+	if !c.seen.due(userID, now) {
+		return
+	}
+	err := c.d.DB.InTx(ctx, func(tx *store.Tx) error { return tx.TouchUser(ctx, userID, now) })
+	if err != nil {
+		c.d.Log.WarnContext(ctx, "console: recording activity", "user", userID, "err", err)
+		return
+	}
+	c.seen.record(userID, now)
 }
 
 // needLogin answers a request that has no session: a page load goes to the

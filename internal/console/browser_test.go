@@ -7,13 +7,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/vigil-ts/vigil/internal/audit"
+	"github.com/vigil-ts/vigil/internal/cases"
 	"github.com/vigil-ts/vigil/internal/event"
 	"github.com/vigil-ts/vigil/internal/store"
 	"github.com/vigil-ts/vigil/internal/user"
@@ -40,23 +43,26 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// TestBrowser logs in through the real form in Chromium, checks the
-// dashboard, uses an htmx button (which must carry the CSRF header), checks
-// that an account's explanation chart draws its bars, and screenshots the
-// dashboard, webhooks and account pages at desktop and tablet width into
-// the test's temp dir and $VIGIL_SCREENSHOT_DIR, if set.
-func TestBrowser(t *testing.T) {
-	t.Parallel()
-	browser := chromium(t)
-	f := newFixture(t)
-	f.addUser(t, "moderator", user.Admin, "")
-	seedForScreenshots(t, f)
-	seedRisk(t, f)
+// browser is a headless Chromium driving a test's console, with the
+// helpers the browser tests share.
+type browser struct {
+	t   *testing.T
+	ctx context.Context
+	// shots are the directories screenshots go to: the test's temp dir
+	// and $VIGIL_SCREENSHOT_DIR, if set.
+	shots []string
+}
 
+// newBrowser starts Chromium for t (or skips t, see chromium); it stops
+// when t ends or a minute after it started, so start it once the test's
+// data is in place.
+func newBrowser(t *testing.T) *browser {
+	t.Helper()
+	exe := chromium(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
-	defer cancel()
+	t.Cleanup(cancel)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(browser),
+		chromedp.ExecPath(exe),
 		chromedp.Headless,
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
@@ -68,95 +74,126 @@ func TestBrowser(t *testing.T) {
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.UserDataDir(t.TempDir()),
 	)
-	defer cancelAlloc()
+	t.Cleanup(cancelAlloc)
 	bctx, cancelBrowser := chromedp.NewContext(alloc)
-	defer cancelBrowser()
-
-	run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(bctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return strings.TrimSpace(s)
-	}
-	// noSideways checks that nothing sticks out sideways, which would mean
-	// horizontal scrolling.
-	noSideways := func(page string, width int64) {
-		t.Helper()
-		wide, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if wide {
-			t.Errorf("the %s page scrolls sideways at %dpx", page, width)
-		}
-	}
-	shots := []string{t.TempDir()}
+	t.Cleanup(cancelBrowser)
+	b := &browser{t: t, ctx: bctx, shots: []string{t.TempDir()}}
 	if dir := os.Getenv("VIGIL_SCREENSHOT_DIR"); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		shots = append(shots, dir)
+		b.shots = append(b.shots, dir)
 	}
-	screenshot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		for _, dir := range shots {
-			p := filepath.Join(dir, name+".png")
-			if err := os.WriteFile(p, png, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			t.Logf("screenshot: %s", p)
-		}
-	}
+	return b
+}
 
-	run("open the console",
-		chromedp.EmulateViewport(1280, 900),
-		chromedp.Navigate(f.srv.URL+"/console/"),
+// run takes steps, failing the test with what they were for.
+func (b *browser) run(what string, steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, steps...); err != nil {
+		b.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// text is the visible text of the first element sel matches.
+func (b *browser) text(sel string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+// noSideways checks that nothing sticks out sideways, which would mean
+// horizontal scrolling.
+func (b *browser) noSideways(page string, width int64) {
+	b.t.Helper()
+	wide, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if wide {
+		b.t.Errorf("the %s page scrolls sideways at %dpx", page, width)
+	}
+}
+
+// screenshot saves the whole page as name.png.
+func (b *browser) screenshot(name string) {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	for _, dir := range b.shots {
+		p := filepath.Join(dir, name+".png")
+		if err := os.WriteFile(p, png, 0o644); err != nil {
+			b.t.Fatal(err)
+		}
+		b.t.Logf("screenshot: %s", p)
+	}
+}
+
+// login logs in through the form and waits for the dashboard.
+func (b *browser) login(base, username string) {
+	b.t.Helper()
+	b.run("log in as "+username,
+		chromedp.Navigate(base+"/console/"),
 		chromedp.WaitVisible(chromedp.ID("username")),
-	)
-	screenshot("login")
-	run("log in",
-		chromedp.SendKeys(chromedp.ID("username"), "moderator"),
+		chromedp.SendKeys(chromedp.ID("username"), username),
 		chromedp.SendKeys(chromedp.ID("password"), password),
 		chromedp.Click(chromedp.CSS(`main button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS("dl.stats")),
 	)
-	if h := text("main h1"); h != "Dashboard" {
+}
+
+// TestBrowser logs in through the real form in Chromium, checks the
+// dashboard, uses an htmx button (which must carry the CSRF header), checks
+// that an account's explanation chart draws its bars, and screenshots the
+// dashboard, webhooks and account pages at desktop and tablet width into
+// the test's temp dir and $VIGIL_SCREENSHOT_DIR, if set.
+func TestBrowser(t *testing.T) {
+	t.Parallel()
+	chromium(t) // skip before seeding
+	f := newFixture(t)
+	f.addUser(t, "moderator", user.Admin, "")
+	seedForScreenshots(t, f)
+	seedRisk(t, f)
+	b := newBrowser(t)
+	ctx := t.Context()
+
+	b.run("open the console",
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(f.srv.URL+"/console/"),
+		chromedp.WaitVisible(chromedp.ID("username")),
+	)
+	b.screenshot("login")
+	b.login(f.srv.URL, "moderator")
+	if h := b.text("main h1"); h != "Dashboard" {
 		t.Errorf("heading = %q, want Dashboard", h)
 	}
-	if mp := text("main .lede"); !strings.Contains(mp, "Bikes & Boards") {
+	if mp := b.text("main .lede"); !strings.Contains(mp, "Bikes & Boards") {
 		t.Errorf("dashboard names %q, want Bikes & Boards", mp)
 	}
 	// htmx loaded despite the strict content security policy.
-	if ok, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`typeof htmx === "object" && htmx.version.startsWith("2.")`)); err != nil || !ok {
+	if ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`typeof htmx === "object" && htmx.version.startsWith("2.")`)); err != nil || !ok {
 		t.Errorf("htmx 2 not loaded: %v, %v", ok, err)
 	}
-	screenshot("dashboard")
+	b.screenshot("dashboard")
 
 	// An htmx button: the post carries the CSRF header from <body>, the
 	// redirect is followed and the new <main> swapped in.
-	run("send a test webhook",
+	b.run("send a test webhook",
 		chromedp.Navigate(f.srv.URL+"/console/admin/webhooks"),
 		chromedp.WaitVisible(chromedp.CSS(`form[action$="/test"] button`)),
 		chromedp.Click(chromedp.CSS(`form[action$="/test"] button`)),
 		chromedp.WaitVisible(chromedp.CSS("main .notice")),
 	)
-	if n := text("main .notice"); !strings.Contains(n, "test message was queued") {
+	if n := b.text("main .notice"); !strings.Contains(n, "test message was queued") {
 		t.Errorf("after Send test the page says %q", n)
 	}
 	// htmx swapped the result in: the browser did not navigate.
-	if loc, err := chromedp.Run(bctx, chromedp.Location()); err != nil || loc != f.srv.URL+"/console/admin/webhooks" {
+	if loc, err := chromedp.Run(b.ctx, chromedp.Location()); err != nil || loc != f.srv.URL+"/console/admin/webhooks" {
 		t.Errorf("after Send test the browser is at %q (%v); want the same page, updated by htmx", loc, err)
 	}
 
@@ -167,12 +204,12 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run("open the accounts at risk",
+	b.run("open the accounts at risk",
 		chromedp.Navigate(f.srv.URL+"/console/accounts"),
 		chromedp.WaitVisible(chromedp.CSS(`main a[href="/console/accounts/u1"]`)),
 	)
-	screenshot("accounts")
-	run("open an account",
+	b.screenshot("accounts")
+	b.run("open an account",
 		chromedp.Click(chromedp.CSS(`main a[href="/console/accounts/u1"]`)),
 		chromedp.WaitVisible(chromedp.CSS("table.chart tr.contribution")),
 	)
@@ -180,7 +217,7 @@ func TestBrowser(t *testing.T) {
 		Signal                      string
 		RowHeight, Left, Width, Mid float64
 	}
-	bars, err := chromedp.Run(bctx, chromedp.Evaluate[[]drawn](`Array.from(document.querySelectorAll("table.chart tr.contribution")).map(tr => {
+	bars, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]drawn](`Array.from(document.querySelectorAll("table.chart tr.contribution")).map(tr => {
 		const bar = tr.querySelector("rect.bar-fill").getBoundingClientRect(), svg = tr.querySelector("svg.bar").getBoundingClientRect();
 		return {Signal: tr.dataset.signal, RowHeight: tr.getBoundingClientRect().height, Left: bar.left, Width: bar.width, Mid: svg.left + svg.width / 2};
 	})`))
@@ -201,25 +238,25 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("trust bar %s: %+v, want a bar left of the centre", c.Signal, b)
 		}
 	}
-	if n := text("table.chart tfoot .points"); n != fmt.Sprintf("= %d", want.Explanation.Score) {
+	if n := b.text("table.chart tfoot .points"); n != fmt.Sprintf("= %d", want.Explanation.Score) {
 		t.Errorf("chart total %q, want = %d", n, want.Explanation.Score)
 	}
 
 	for _, width := range []int64{1280, 800} {
 		w := map[int64]string{1280: "1280", 800: "800"}[width]
-		run("dashboard at "+w,
+		b.run("dashboard at "+w,
 			chromedp.EmulateViewport(width, 900),
 			chromedp.Navigate(f.srv.URL+"/console/"),
 			chromedp.WaitVisible(chromedp.CSS("dl.stats")),
 		)
-		screenshot("dashboard-" + w)
-		run("webhooks at "+w,
+		b.screenshot("dashboard-" + w)
+		b.run("webhooks at "+w,
 			chromedp.Navigate(f.srv.URL+"/console/admin/webhooks"),
 			chromedp.WaitVisible(chromedp.CSS("article.subscription")),
 		)
-		screenshot("webhooks-" + w)
+		b.screenshot("webhooks-" + w)
 		// Wide: the nav is beside the content; tablet: above it.
-		above, err := chromedp.Run(bctx, chromedp.Evaluate[bool](
+		above, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](
 			`document.querySelector("nav.side").getBoundingClientRect().bottom <= document.querySelector("main").getBoundingClientRect().top`))
 		if err != nil {
 			t.Fatal(err)
@@ -227,13 +264,13 @@ func TestBrowser(t *testing.T) {
 		if above != (width < 900) {
 			t.Errorf("at %dpx the nav is above the content: %v", width, above)
 		}
-		noSideways("webhooks", width)
-		run("account at "+w,
+		b.noSideways("webhooks", width)
+		b.run("account at "+w,
 			chromedp.Navigate(f.srv.URL+"/console/accounts/u1"),
 			chromedp.WaitVisible(chromedp.CSS("table.chart")),
 		)
-		screenshot("account-" + w)
-		noSideways("account", width)
+		b.screenshot("account-" + w)
+		b.noSideways("account", width)
 	}
 }
 
@@ -289,5 +326,171 @@ func seedForScreenshots(t *testing.T, f *fixture) {
 		}); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// seedCases fills the queue for the browser test and its screenshots: two
+// weeks of cases opened and closed in the past (on the cases service's
+// clock), some left open and now breaching their SLA, and today's: fraud
+// reports on a listing in the reporters' words, a spike of reports on
+// another, an account reported for harassment and a price report. It
+// returns the fraud case's id.
+func seedCases(t *testing.T, f *fixture) string {
+	t.Helper()
+	ctx := t.Context()
+	mp := f.mp.Marketplace.ID
+	senior := f.addUser(t, "senior", user.SeniorModerator, mp)
+	m := cases.Moderator{User: senior, Via: audit.Actor{Type: audit.ActorUser, ID: senior.ID}}
+	now := time.Now().UTC()
+	reasons := []string{"spam_or_misleading", "wrong_price", "scam_or_fraud", "offensive_content", "duplicate_listing"}
+	for d := 13; d >= 1; d-- {
+		day := now.AddDate(0, 0, -d)
+		for i := range 1 + d%3 {
+			f.casesClock.Store(day.Add(time.Duration(i) * time.Hour).UnixNano())
+			filed := f.report(t, mp, "message", fmt.Sprintf("msg-%d-%d", d, i), reasons[(d+i)%len(reasons)], fmt.Sprintf("rep-%d", i), "")
+			if (d+i)%4 == 3 {
+				continue // left open
+			}
+			// Closed within hours to days: some in time, some late.
+			f.casesClock.Store(day.Add(time.Duration(6+3*d+i) * time.Hour).UnixNano())
+			if _, err := f.cases.Act(ctx, mp, m, filed.CaseID, cases.ActionRequest{Action: cases.ActResolve, Resolution: "Handled."}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	f.casesClock.Store(0)
+	f.seedListings(t, mp, "acc-2001", "lst-6001", "Brand new e-bike, 90% off, write me on WhatsApp", "lst-6002", "Kids bike, 12 inch, red")
+	fraud := f.report(t, mp, "listing", "lst-5001", "scam_or_fraud", "rep-7",
+		"The seller asked me to pay a deposit by bank transfer before I could see <b>the bike</b>.")
+	f.report(t, mp, "listing", "lst-5001", "counterfeit_or_illegal", "tf-1", "The frame number is not in the brand's register.")
+	for i := range 11 {
+		f.report(t, mp, "listing", "lst-6001", "spam_or_misleading", fmt.Sprintf("spam-%d", i), "")
+	}
+	f.report(t, mp, "account", "acc-1001", "harassment", "rep-8", "Sent insults after I declined the offer.")
+	f.report(t, mp, "listing", "lst-6002", "wrong_price", "rep-9", "")
+	if _, err := f.cases.Sweep(ctx, 100); err != nil {
+		t.Fatal(err)
+	}
+	return fraud.CaseID
+}
+
+// TestBrowserQueue works the queue in Chromium as an agent: the keyboard
+// moves the selection and opens a case, the agent claims it and removes
+// the content with a resolution template, the case shows it resolved with
+// its history, and the queue no longer lists it; c claims from the queue.
+// It screenshots the queue, a case, the dashboard and the decisions page
+// (which lists the proactive cases) at desktop and tablet width, where
+// nothing may scroll sideways.
+func TestBrowserQueue(t *testing.T) {
+	t.Parallel()
+	chromium(t) // skip before seeding
+	f := newFixture(t)
+	mp := f.mp.Marketplace.ID
+	f.addUser(t, "agent", user.Agent, mp)
+	seedForScreenshots(t, f)
+	seedRisk(t, f) // u1's score opens a proactive case
+	fraudCase := seedCases(t, f)
+	b := newBrowser(t)
+	base := f.srv.URL
+
+	b.run("desktop", chromedp.EmulateViewport(1280, 900))
+	b.login(base, "agent")
+	b.run("open the queue", chromedp.Navigate(base+"/console/cases"), chromedp.WaitVisible(chromedp.CSS("#queue tbody tr")))
+	rows, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#queue tbody tr")).map(r => r.dataset.case)`))
+	if err != nil || len(rows) < 3 {
+		t.Fatalf("queue rows %v, %v", rows, err)
+	}
+	if hint := b.text(".keys-hint"); !strings.Contains(hint, "claims it") {
+		t.Errorf("the keys hint says %q", hint)
+	}
+	selected := func() string {
+		t.Helper()
+		id, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(document.querySelector("#queue tr.is-selected") || {dataset: {}}).dataset.case || ""`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	if s := selected(); s != "" {
+		t.Fatalf("%q selected before any key", s)
+	}
+	for _, step := range []struct{ key, want string }{{"j", rows[0]}, {"j", rows[1]}, {kb.ArrowDown, rows[2]}, {"k", rows[1]}, {kb.ArrowUp, rows[0]}} {
+		b.run("press "+step.key, chromedp.KeyEvent(step.key))
+		if s := selected(); s != step.want {
+			t.Fatalf("after %q the selection is %q, want %q", step.key, s, step.want)
+		}
+	}
+	top := rows[0]
+	b.run("open the selected case with Enter",
+		chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(chromedp.ID("actions-title")),
+	)
+	if loc, err := chromedp.Run(b.ctx, chromedp.Location()); err != nil || loc != base+"/console/cases/"+top {
+		t.Fatalf("Enter opened %q (%v), want the case %s", loc, err, top)
+	}
+	b.run("claim it", chromedp.Click(chromedp.ID("claim")), chromedp.WaitVisible(chromedp.CSS("main .notice")))
+	if n := b.text("main .notice"); !strings.Contains(n, "You claimed the case") {
+		t.Errorf("after claiming the page says %q", n)
+	}
+	b.run("remove the content with a template",
+		chromedp.Click(chromedp.CSS("#close-remove_content > summary")),
+		chromedp.WaitVisible(chromedp.ID("remove_content-template")),
+		chromedp.SetValue(chromedp.ID("remove_content-template"), "content_removed"),
+		chromedp.Click(chromedp.CSS(`#close-remove_content button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("main .notice")),
+	)
+	if n := b.text("main .notice"); !strings.Contains(n, "The case was closed") {
+		t.Errorf("after closing the page says %q", n)
+	}
+	if s := b.text(".case-badges .status-resolved"); s != "Resolved" {
+		t.Errorf("status badge %q, want Resolved", s)
+	}
+	steps, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("ol.history li.step")).map(s => s.className)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := strings.Join(steps, " "); !strings.Contains(h, "step-report_added") || !strings.Contains(h, "step-claim") || !strings.HasSuffix(h, "step-closed") {
+		t.Errorf("history steps %v, want the reports, the claim and the closing last", steps)
+	}
+	if r := b.text("ol.history li.step-closed"); !strings.Contains(r, "The content breached our rules and was removed.") {
+		t.Errorf("the closing step says %q", r)
+	}
+	b.run("back to the queue", chromedp.Navigate(base+"/console/cases"), chromedp.WaitVisible(chromedp.CSS("#queue tbody tr")))
+	left, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#queue tbody tr")).map(r => r.dataset.case)`))
+	if err != nil || slices.Contains(left, top) || len(left) != len(rows)-1 {
+		t.Fatalf("after resolving %s the queue lists %v (%v)", top, left, err)
+	}
+	// c claims the selected case from the queue and opens it.
+	b.run("claim with c",
+		chromedp.KeyEvent("j"),
+		chromedp.KeyEvent("c"),
+		chromedp.WaitVisible(chromedp.ID("actions-title")),
+	)
+	if n := b.text("main .notice"); !strings.Contains(n, "You claimed the case") {
+		t.Errorf("after c the page says %q", n)
+	}
+	if v := f.caseOf(t, mp, left[0]); v.Status != "reviewing" {
+		t.Errorf("c left the case %s", v.Status)
+	}
+
+	for _, width := range []int64{1280, 800} {
+		w := fmt.Sprint(width)
+		b.run("queue at "+w, chromedp.EmulateViewport(width, 900), chromedp.Navigate(base+"/console/cases"),
+			chromedp.WaitVisible(chromedp.CSS("#queue")), chromedp.KeyEvent("j"), chromedp.KeyEvent("j"))
+		b.screenshot("queue-" + w)
+		b.noSideways("queue", width)
+		// The queue's table fits its box too, claim buttons included.
+		if fits, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`(w => w.scrollWidth <= w.clientWidth)(document.querySelector("#queue").parentElement)`)); err != nil || !fits {
+			t.Errorf("at %dpx the queue's table scrolls sideways in its box (%v)", width, err)
+		}
+		b.run("case at "+w, chromedp.Navigate(base+"/console/cases/"+fraudCase), chromedp.WaitVisible(chromedp.CSS("ol.history")))
+		b.screenshot("case-" + w)
+		b.noSideways("case", width)
+		b.run("dashboard at "+w, chromedp.Navigate(base+"/console/"), chromedp.WaitVisible(chromedp.CSS("svg.bar-chart")))
+		b.screenshot("dashboard-queue-" + w)
+		b.noSideways("dashboard", width)
+		b.run("decisions at "+w, chromedp.Navigate(base+"/console/decisions"), chromedp.WaitVisible(chromedp.CSS("#queue")))
+		b.screenshot("decisions-" + w)
+		b.noSideways("decisions", width)
 	}
 }

@@ -4,8 +4,8 @@
 // role checks and per-marketplace scoping.
 //
 // The package owns only presentation: every change goes through the domain
-// services (user, tenant, outbox), which validate it and write its audit
-// entry in the same transaction.
+// services (user, tenant, outbox, fraud, cases), which validate it and
+// write its audit entry in the same transaction.
 //
 // Adding a page takes one handler and one template file: write
 // templates/pages/NAME.html defining the blocks "title" and "content",
@@ -24,6 +24,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/vigil-ts/vigil/internal/cases"
 	"github.com/vigil-ts/vigil/internal/check"
 	"github.com/vigil-ts/vigil/internal/fraud"
 	"github.com/vigil-ts/vigil/internal/outbox"
@@ -53,6 +54,9 @@ type Deps struct {
 	// Fraud scores accounts and keeps their links, for the accounts
 	// pages; required.
 	Fraud *fraud.Service
+	// Cases is the moderation queue: reports, cases and their actions,
+	// alerts and the queue's figures; required.
+	Cases *cases.Service
 	Log   *slog.Logger
 	// Now is the clock, for times shown relative to now; nil means the
 	// system clock.
@@ -73,6 +77,8 @@ type server struct {
 	pages  map[string]*template.Template
 	assets *assets
 	mux    *http.ServeMux
+	// seen remembers when each user's console activity was last recorded.
+	seen activity
 }
 
 // New returns the console's handler for everything under /console/. The
@@ -86,7 +92,7 @@ func New(d Deps) http.Handler {
 	if d.Now == nil {
 		d.Now = func() time.Time { return time.Now().UTC() }
 	}
-	c := &server{d: d, mux: http.NewServeMux()}
+	c := &server{d: d, mux: http.NewServeMux(), seen: activity{at: map[string]time.Time{}}}
 	var err error
 	if c.assets, err = loadAssets(embedded, "static"); err != nil {
 		panic("console: " + err.Error())
@@ -113,6 +119,7 @@ type access int
 
 const (
 	anyone        access = iota // any logged-in user
+	moderators                  // agents, senior moderators and admins, who work the queue
 	seniors                     // senior moderators and admins, who may act on accounts
 	admins                      // users with the admin role
 	operatorAdmin               // admins not tied to one marketplace
@@ -127,10 +134,15 @@ func (c *server) routes() {
 
 	m.Handle("GET /console/{$}", c.page(anyone, c.dashboard))
 	m.Handle("GET /console/audit", c.page(anyone, c.auditLog))
+	m.Handle("GET /console/cases", c.page(anyone, c.queue))
+	m.Handle("POST /console/cases/next", c.page(moderators, c.takeNext))
+	m.Handle("GET /console/cases/{id}", c.page(anyone, itemPage(c, "case", c.loadCase)))
+	m.Handle("POST /console/cases/{id}/actions", c.page(moderators, c.caseAction))
+	m.Handle("POST /console/alerts/{id}/acknowledge", c.page(moderators, c.acknowledge))
 	m.Handle("GET /console/decisions", c.page(anyone, c.decisions))
 	m.Handle("GET /console/decisions/{id}", c.page(anyone, c.decision))
 	m.Handle("GET /console/accounts", c.page(anyone, c.accounts))
-	m.Handle("GET /console/accounts/{id}", c.page(anyone, c.account))
+	m.Handle("GET /console/accounts/{id}", c.page(anyone, itemPage(c, "account", c.loadAccount)))
 	m.Handle("POST /console/accounts/{id}/links", c.page(seniors, c.confirmLink))
 	m.Handle("POST /console/accounts/{id}/links/{other}/remove", c.page(seniors, c.removeLink))
 	m.Handle("GET /console/policy", c.page(anyone, c.policyPage))
@@ -160,6 +172,23 @@ func (c *server) routes() {
 // allowed to see the page, with the current marketplace resolved; an error
 // it returns is shown as a 404 (store.ErrNotFound) or a generic 500 page.
 type handlerFunc func(w http.ResponseWriter, r *http.Request, v *viewer) error
+
+// itemPage is the handler of a page that shows one item of the current
+// marketplace, the one the path's {id} names, such as an account (its risk
+// computed now) or a case: load gathers what the page shows, and answers
+// store.ErrNotFound when the marketplace has no such item.
+func itemPage[T any](c *server, page string, load func(ctx context.Context, v *viewer, id string) (T, error)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, v *viewer) error {
+		if v.mp == nil {
+			return store.ErrNotFound
+		}
+		d, err := load(r.Context(), v, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		return c.render(w, r, http.StatusOK, page, d)
+	}
+}
 
 // page wraps h with the checks every console page needs, in order: a
 // session, a readable form and its CSRF token on POST, the role, and the

@@ -5,15 +5,22 @@ import (
 	"net/http"
 	"sort"
 
+	"github.com/vigil-ts/vigil/internal/cases"
 	"github.com/vigil-ts/vigil/internal/check"
 	"github.com/vigil-ts/vigil/internal/detect"
 	"github.com/vigil-ts/vigil/internal/policy"
 	"github.com/vigil-ts/vigil/internal/store"
 )
 
+// decisionsData is the decisions page: recent decisions and the open
+// proactive cases.
 type decisionsData struct {
 	Decisions []decisionRow
-	Review    []store.ReviewItem
+	// Cases are the open proactive cases: what checks and the risk score
+	// held for a person (the "case-table" partial); More is set when there
+	// are more than one page of them.
+	Cases []caseRow
+	More  bool
 }
 
 type decisionRow struct {
@@ -21,7 +28,8 @@ type decisionRow struct {
 	Codes []string
 }
 
-// decisions lists recent automated decisions and what waits for review.
+// decisions lists recent automated decisions and the open proactive cases
+// they opened.
 func (c *server) decisions(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	if v.mp == nil {
 		return c.noMarketplace(w, r, v)
@@ -43,17 +51,59 @@ func (c *server) decisions(w http.ResponseWriter, r *http.Request, v *viewer) er
 		}
 		d.Decisions = append(d.Decisions, row)
 	}
-	if d.Review, err = c.d.DB.PendingReviewItems(ctx, v.mp.ID, 100); err != nil {
+	page, err := c.d.Cases.List(ctx, v.mp.ID, cases.ListQuery{Source: "proactive"})
+	if err != nil {
 		return err
 	}
+	if d.Cases, err = c.caseRows(ctx, v, page.Items, false); err != nil {
+		return err
+	}
+	d.More = page.NextCursor != ""
 	return c.render(w, r, http.StatusOK, "decisions", d)
 }
 
+// decisionData is one decision's page: the decision, its result and the
+// checked data with the evidence marked.
 type decisionData struct {
 	Decision store.Decision
 	Result   check.Decided
-	Texts    []highlighted
-	Input    string
+	shownData
+}
+
+// shownData is an entity's data as moderators see it: its texts with the
+// findings' evidence marked, and all of it as indented JSON, without the
+// exact street address, which stays out of sight (R-L9).
+type shownData struct {
+	Texts []highlighted
+	JSON  string
+}
+
+// textFields are the fields shown as text with their evidence: the ones
+// the text detectors scan.
+func textFields() []string { return []string{"title", "description", "text", "display_name"} }
+
+// showData prepares an entity's stored data (or a check's input) for a
+// page, marking the findings' evidence in its texts.
+func showData(raw json.RawMessage, fs []detect.Finding) (shownData, error) {
+	var data map[string]any
+	if err := json.Unmarshal(raw, &data); err != nil {
+		return shownData{}, err
+	}
+	var d shownData
+	for _, field := range textFields() {
+		if s, ok := data[field].(string); ok && s != "" {
+			d.Texts = append(d.Texts, highlight(field, s, fs))
+		}
+	}
+	if loc, ok := data["location"].(map[string]any); ok {
+		delete(loc, "street")
+	}
+	pretty, err := json.MarshalIndent(data, "", "  ")
+	if err != nil {
+		return shownData{}, err
+	}
+	d.JSON = string(pretty)
+	return d, nil
 }
 
 // highlighted is one text field of the checked entity cut into segments,
@@ -81,33 +131,22 @@ func (c *server) decision(w http.ResponseWriter, r *http.Request, v *viewer) err
 	if err != nil {
 		return err
 	}
-	var input map[string]any
-	if err := json.Unmarshal(dec.Input, &input); err != nil {
-		return err
-	}
-	d := decisionData{Decision: dec, Result: res}
-	for _, field := range []string{"title", "description", "text"} {
-		if s, ok := input[field].(string); ok && s != "" {
-			d.Texts = append(d.Texts, highlight(field, s, res.Findings))
-		}
-	}
-	if loc, ok := input["location"].(map[string]any); ok {
-		delete(loc, "street") // exact addresses stay out of sight (R-L9)
-	}
-	pretty, err := json.MarshalIndent(input, "", "  ")
+	shown, err := showData(dec.Input, res.Findings)
 	if err != nil {
 		return err
 	}
-	d.Input = string(pretty)
-	return c.render(w, r, http.StatusOK, "decision", d)
+	return c.render(w, r, http.StatusOK, "decision", decisionData{Decision: dec, Result: res, shownData: shown})
 }
 
 // highlight cuts text at the spans of the findings on field. Overlapping
-// spans keep the first; spans outside the text are ignored.
+// spans keep the first; spans outside the text are ignored, and so are
+// spans that no longer read as their finding's match (the text changed
+// since it was checked).
 func highlight(field, text string, fs []detect.Finding) highlighted {
 	var spans []detect.Finding
 	for _, f := range fs {
-		if f.Field == field && f.Span != nil && f.Span.Start >= 0 && f.Span.End <= len(text) && f.Span.Start < f.Span.End {
+		if f.Field == field && f.Span != nil && f.Span.Start >= 0 && f.Span.End <= len(text) && f.Span.Start < f.Span.End &&
+			(f.Match == "" || text[f.Span.Start:f.Span.End] == f.Match) {
 			spans = append(spans, f)
 		}
 	}

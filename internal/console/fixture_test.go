@@ -19,6 +19,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/vigil-ts/vigil/internal/audit"
+	"github.com/vigil-ts/vigil/internal/cases"
 	"github.com/vigil-ts/vigil/internal/check"
 	"github.com/vigil-ts/vigil/internal/fraud"
 	"github.com/vigil-ts/vigil/internal/ingest"
@@ -52,15 +53,21 @@ type fixture struct {
 	outbox   *outbox.Service
 	policies *check.Policies
 	fraud    *fraud.Service
-	mp       tenant.Created
-	other    tenant.Created
-	srv      *httptest.Server
+	// cases is the console's cases service and every check's and the
+	// fraud service's Holder, so that held items open cases.
+	cases *cases.Service
+	mp    tenant.Created
+	other tenant.Created
+	srv   *httptest.Server
 	// ingest stores events with the fraud service's hook, so that ingested
 	// events feed the accounts' signals.
 	ingest *ingest.Service
 	// fraudClock, once set (Unix nanoseconds), is the fraud service's
 	// clock, so that a test can compute the same score as a page.
 	fraudClock atomic.Int64
+	// casesClock, once set, is the cases service's clock, so that a test
+	// can file reports and close cases in the past.
+	casesClock atomic.Int64
 	// fresh skips creating the marketplaces, like a new install.
 	fresh bool
 }
@@ -108,17 +115,13 @@ func newFixtureOn(t *testing.T, db *store.DB, opts ...option) *fixture {
 	if f.policies, err = check.NewPolicies(f.deps); err != nil {
 		t.Fatal(err)
 	}
-	fd := f.deps
-	fd.Now = func() time.Time {
-		if n := f.fraudClock.Load(); n != 0 {
-			return time.Unix(0, n).UTC()
-		}
-		return f.deps.Now()
-	}
-	f.fraud = fraud.New(fd, f.policies)
+	f.cases = cases.New(f.clocked(&f.casesClock), f.policies, f.outbox)
+	f.fraud = fraud.New(f.clocked(&f.fraudClock), f.policies)
+	f.fraud.Holder = f.cases
 	f.ingest = ingest.New(f.deps)
 	f.ingest.Hooks = []ingest.Hook{f.fraud.IngestHook}
-	d := Deps{DB: db, Users: f.users, Tenants: f.tenants, Outbox: f.outbox, Policies: f.policies, Fraud: f.fraud, Log: log, Version: "v9.9.9-test"}
+	d := Deps{DB: db, Users: f.users, Tenants: f.tenants, Outbox: f.outbox, Policies: f.policies, Fraud: f.fraud, Cases: f.cases,
+		Log: log, Version: "v9.9.9-test"}
 	for _, o := range opts {
 		o(f, &d)
 	}
@@ -135,6 +138,27 @@ func newFixtureOn(t *testing.T, db *store.DB, opts ...option) *fixture {
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
 	return f
+}
+
+// clocked returns the fixture's Deps with a clock that reads clock (Unix
+// nanoseconds) once a test sets it, and the real time before.
+func (f *fixture) clocked(clock *atomic.Int64) svc.Deps {
+	d := f.deps
+	d.Now = func() time.Time {
+		if n := clock.Load(); n != 0 {
+			return time.Unix(0, n).UTC()
+		}
+		return f.deps.Now()
+	}
+	return d
+}
+
+// checks returns a check service that finds what text finds in texts and
+// opens a case for what it holds.
+func (f *fixture) checks(text check.TextFactory) *check.Service {
+	s := check.New(f.deps, f.policies, text, f.outbox)
+	s.Holder = f.cases
+	return s
 }
 
 // addUser creates a user with the test password; mp "" makes an operator.

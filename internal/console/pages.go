@@ -28,12 +28,26 @@ type auditRow struct {
 	Actor string
 }
 
-// auditRows names each entry's actor for people: users by username, API
-// keys by name (looked up in chain's marketplace), the system by job.
+// auditRows names each entry's actor for people (see actorNames).
 func (c *server) auditRows(ctx context.Context, chain string, entries []audit.Entry) ([]auditRow, error) {
 	if len(entries) == 0 {
 		return nil, nil
 	}
+	name, err := c.actorNames(ctx, chain)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]auditRow, len(entries))
+	for i, e := range entries {
+		rows[i] = auditRow{Entry: e, Actor: name(e.ActorType, e.ActorID)}
+	}
+	return rows, nil
+}
+
+// actorNames returns a function that names an actor for people: users by
+// username, API keys by name (looked up in chain's marketplace), the
+// system by job.
+func (c *server) actorNames(ctx context.Context, chain string) (func(typ, id string) string, error) {
 	users, err := c.d.DB.Users(ctx)
 	if err != nil {
 		return nil, err
@@ -51,38 +65,67 @@ func (c *server) auditRows(ctx context.Context, chain string, entries []audit.En
 			names[audit.ActorAPIKey+" "+k.ID] = "API key “" + k.Name + "”"
 		}
 	}
-	rows := make([]auditRow, len(entries))
-	for i, e := range entries {
-		actor, ok := names[e.ActorType+" "+e.ActorID]
-		switch {
-		case ok:
-		case e.ActorType == audit.ActorSystem:
-			actor = "System (" + e.ActorID + ")"
-		default:
-			actor = e.ActorType + " " + e.ActorID
+	return func(typ, id string) string {
+		if n, ok := names[typ+" "+id]; ok {
+			return n
 		}
-		rows[i] = auditRow{Entry: e, Actor: actor}
-	}
-	return rows, nil
+		if typ == audit.ActorSystem {
+			return "System (" + id + ")"
+		}
+		return typ + " " + id
+	}, nil
 }
 
 // dashboardData is the dashboard's content.
 type dashboardData struct {
+	Banner alertBanner
+	// Queue is the moderation queue now; Days its history over the chosen
+	// range, oldest first, drawn in Charts.
+	Queue  store.QueueStats
+	Days   []store.CaseDay
+	Charts []barChart
+	// Range is the number of days shown, one of Ranges.
+	Range  int
+	Ranges []int
 	Counts store.Counts
 	Events []store.StoredEvent
 	Audit  []auditRow
 }
 
+// dashboardRanges are the time ranges the dashboard's charts offer, in
+// days; the first is the default.
+func dashboardRanges() []int { return []int{14, 7, 30} }
+
+// dashboardRange reads ?days=, falling back to the default range.
+func dashboardRange(s string) int {
+	ranges := dashboardRanges()
+	if n, err := strconv.Atoi(s); err == nil && slices.Contains(ranges, n) {
+		return n
+	}
+	return ranges[0]
+}
+
 // recent is how many events and audit entries the dashboard shows.
 const recent = 10
 
+// dashboard shows the marketplace at a glance: the alerts, the moderation
+// queue now and over the chosen days, the entity totals, and the latest
+// events and changes.
 func (c *server) dashboard(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	if v.mp == nil {
 		return c.noMarketplace(w, r, v)
 	}
 	ctx := r.Context()
-	var d dashboardData
+	d := dashboardData{Range: dashboardRange(r.URL.Query().Get("days")), Ranges: slices.Sorted(slices.Values(dashboardRanges()))}
 	var err error
+	if d.Banner, err = c.alertBanner(ctx, v, ""); err != nil {
+		return err
+	}
+	q, err := c.d.Cases.Dashboard(ctx, v.mp.ID, d.Range)
+	if err != nil {
+		return err
+	}
+	d.Queue, d.Days, d.Charts = q.Now, q.Days, queueCharts(q.Days)
 	if d.Counts, err = c.d.DB.Counts(ctx, v.mp.ID); err != nil {
 		return err
 	}

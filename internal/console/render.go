@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigil-ts/vigil/internal/cases"
 	"github.com/vigil-ts/vigil/internal/store"
 	"github.com/vigil-ts/vigil/internal/user"
 )
@@ -48,37 +49,69 @@ func (c *server) funcs() template.FuncMap {
 		"asset": func(name string) (string, error) { return c.assets.url(name) },
 		// when shows a time for people (the footer says times are UTC);
 		// iso is for <time datetime>.
-		"when": func(t time.Time) string {
-			if t.IsZero() {
-				return "—"
-			}
-			return t.UTC().Format("2006-01-02 15:04:05")
-		},
-		"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"ago":       func(t time.Time) string { return ago(c.d.Now().Sub(t)) },
+		"when": when,
+		"iso":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"ago":  func(t time.Time) string { return ago(c.d.Now().Sub(t)) },
+		// relative says when a time is or was, such as a due time: "in
+		// 5 h" or "3 h ago".
+		"relative": func(t time.Time) string { return relative(c.d.Now(), t) },
+		// age says how old something is: "3 days", at least "1 min".
+		"age":       func(t time.Time) string { return span(max(c.d.Now().Sub(t), time.Minute)) },
 		"roleLabel": roleLabel,
 		"join":      strings.Join,
 		"count":     count,
 		// accountURL is an account's page; points, percent and number
 		// write the risk figures.
 		"accountURL": accountURL,
+		"caseURL":    caseURL,
+		"consoleURL": consoleURL,
+		"human":      human,
 		"points":     points,
 		"percent":    func(x float64) string { return fmt.Sprintf("%.0f%%", x*100) },
 		"number":     number,
 	}
 }
 
+// when shows a time for people, to the second; the zero time is "—".
+func when(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.UTC().Format("2006-01-02 15:04:05")
+}
+
 // ago says how long ago something happened, roughly, as people say it.
 func ago(d time.Duration) string {
-	switch {
-	case d < time.Minute: // including a little clock skew
+	if d < time.Minute { // including a little clock skew
 		return "just now"
-	case d < time.Hour:
-		return fmt.Sprintf("%d min ago", d/time.Minute)
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%d h ago", d/time.Hour)
 	}
-	return fmt.Sprintf("%d days ago", d/(24*time.Hour))
+	return span(d) + " ago"
+}
+
+// relative says when t is seen from now: "in 5 h" ahead, "3 h ago" (or
+// "just now") behind.
+func relative(now, t time.Time) string {
+	if d := t.Sub(now); d >= time.Minute {
+		return "in " + span(d)
+	}
+	return ago(now.Sub(t))
+}
+
+// span says how long a duration of a minute or more is, roughly.
+func span(d time.Duration) string {
+	switch {
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", d/time.Minute)
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d h", d/time.Hour)
+	}
+	return fmt.Sprintf("%d days", d/(24*time.Hour))
+}
+
+// human turns a code (a status, source, action or SLA state such as
+// at_risk) into words for people: "At risk".
+func human(code string) string {
+	return sentenceCase(strings.ReplaceAll(code, "_", " "))
 }
 
 // count writes n with thousands separators, as people read totals.
@@ -140,7 +173,8 @@ type navLink struct {
 
 // nav lists the pages v may open, marking the one at path.
 func nav(v *viewer, path string) []navLink {
-	links := []navLink{{Label: "Dashboard", Href: consolePath}, {Label: "Decisions", Href: consolePath + "decisions"},
+	links := []navLink{{Label: "Dashboard", Href: consolePath}, {Label: "Cases", Href: consolePath + "cases"},
+		{Label: "Decisions", Href: consolePath + "decisions"},
 		{Label: "Accounts", Href: consolePath + "accounts"}, {Label: "Policy", Href: consolePath + "policy"},
 		{Label: "Audit log", Href: consolePath + "audit"}}
 	if v.admin() {
@@ -250,6 +284,24 @@ func notice(code string) string {
 		return "The link was confirmed and recorded in the audit log. Each account now carries a share of the other's risk."
 	case "link-removed":
 		return "The link was removed and recorded in the audit log."
+	case "case-" + cases.ActClaim:
+		return "You claimed the case: it is yours until the claim expires. Release it if you stop working on it."
+	case "case-" + cases.ActRelease:
+		return "The case was released back to the queue."
+	case "case-" + cases.ActAssign:
+		return "The case was assigned."
+	case "case-" + cases.ActNote:
+		return "The note was added to the case's history."
+	case "case-" + cases.ActEscalate:
+		return "The case was escalated to the senior moderators."
+	case "case-" + cases.ActRecommendTier:
+		return "The recommendation was recorded and sent to the enforcement team. The account's tier does not change until they act."
+	case "case-closed":
+		return "The case was closed. Its reporters are told the outcome."
+	case "queue-empty":
+		return "Nothing left to take: every open case you may work is claimed or there are none."
+	case "alert-acknowledged":
+		return "The alert was acknowledged."
 	}
 	return ""
 }

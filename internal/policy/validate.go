@@ -269,7 +269,7 @@ func ReporterTypes() []string { return []string{"user", "trusted_flagger", "inte
 // ClosingActions are the case actions that resolve or dismiss a case, the
 // ones a resolution template may name.
 func ClosingActions() []string {
-	return []string{"dismiss", "resolve", "warn", "remove_content", "pause_listing", "request_changes"}
+	return []string{"dismiss", "approve", "resolve", "warn", "remove_content", "pause_listing", "request_changes"}
 }
 
 func validateEnforcement(ps *Problems, e *Enforcement) {

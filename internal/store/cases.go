@@ -49,35 +49,25 @@ const caseCols = `id, marketplace_id, target_type, target_id, account_id, status
 	report_count, spike_at, assignee_id, claim_expires_at, escalated, due_at, risk_from, at_risk_at, breached_at, decision_id,
 	outcome, resolution, resolved_by, created_at, updated_at, resolved_at`
 
-func scanCases(rows *sql.Rows) ([]Case, error) {
-	defer rows.Close()
-	var out []Case
-	for rows.Next() {
-		var c Case
-		var detail string
-		var spike, claim, atRisk, breached, resolved sql.NullInt64
-		var assignee, decision sql.NullString
-		var escalated int
-		var due, riskFrom, created, updated int64
-		if err := rows.Scan(&c.ID, &c.MarketplaceID, &c.TargetType, &c.TargetID, &c.AccountID, &c.Status, &c.Source, &c.ReasonGroup,
-			&c.Priority, &detail, &c.ReportCount, &spike, &assignee, &claim, &escalated, &due, &riskFrom, &atRisk, &breached, &decision,
-			&c.Outcome, &c.Resolution, &c.ResolvedBy, &created, &updated, &resolved); err != nil {
-			return nil, err
-		}
-		c.PriorityDetail, c.AssigneeID, c.DecisionID, c.Escalated = json.RawMessage(detail), assignee.String, decision.String, escalated != 0
-		c.SpikeAt, c.ClaimExpiresAt, c.AtRiskAt, c.BreachedAt, c.ResolvedAt = nullMicros(spike), nullMicros(claim), nullMicros(atRisk), nullMicros(breached), nullMicros(resolved)
-		c.DueAt, c.RiskFrom, c.CreatedAt, c.UpdatedAt = fromMicros(due), fromMicros(riskFrom), fromMicros(created), fromMicros(updated)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+func scanCase(rows *sql.Rows) (Case, error) {
+	var c Case
+	var detail string
+	var spike, claim, atRisk, breached, resolved sql.NullInt64
+	var assignee, decision sql.NullString
+	var escalated int
+	var due, riskFrom, created, updated int64
+	err := rows.Scan(&c.ID, &c.MarketplaceID, &c.TargetType, &c.TargetID, &c.AccountID, &c.Status, &c.Source, &c.ReasonGroup,
+		&c.Priority, &detail, &c.ReportCount, &spike, &assignee, &claim, &escalated, &due, &riskFrom, &atRisk, &breached, &decision,
+		&c.Outcome, &c.Resolution, &c.ResolvedBy, &created, &updated, &resolved)
+	c.PriorityDetail, c.AssigneeID, c.DecisionID, c.Escalated = json.RawMessage(detail), assignee.String, decision.String, escalated != 0
+	c.SpikeAt, c.ClaimExpiresAt, c.AtRiskAt, c.BreachedAt, c.ResolvedAt = nullMicros(spike), nullMicros(claim), nullMicros(atRisk), nullMicros(breached), nullMicros(resolved)
+	c.DueAt, c.RiskFrom, c.CreatedAt, c.UpdatedAt = fromMicros(due), fromMicros(riskFrom), fromMicros(created), fromMicros(updated)
+	return c, err
 }
 
 func (c conn) oneCase(ctx context.Context, what, where string, args ...any) (Case, error) {
 	rows, err := c.q.QueryContext(ctx, "SELECT "+caseCols+" FROM cases WHERE "+where, args...)
-	if err != nil {
-		return Case{}, err
-	}
-	cs, err := scanCases(rows)
+	cs, err := collect(rows, err, scanCase)
 	if err != nil {
 		return Case{}, err
 	}
@@ -144,6 +134,24 @@ func (tx *Tx) LockCase(ctx context.Context, dialect Dialect, marketplaceID, id s
 		where += " FOR UPDATE"
 	}
 	return tx.oneCase(ctx, "case "+id, where, marketplaceID, id)
+}
+
+// collect scans every row of a query with scan, closing the rows; err is
+// the query's own error, so a call reads collect(q.QueryContext(…)).
+func collect[T any](rows *sql.Rows, err error, scan func(*sql.Rows) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }
 
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
@@ -215,12 +223,13 @@ func (c conn) Cases(ctx context.Context, q CaseQuery) ([]Case, error) {
 	if q.AccountID != "" {
 		where = append(where, "account_id = "+arg(q.AccountID))
 	}
+	// A claim that expired holds nothing, even before the sweep clears it.
 	switch q.Assignee {
 	case "":
 	case "none":
-		where = append(where, "assignee_id IS NULL")
+		where = append(where, "(assignee_id IS NULL OR claim_expires_at <= "+arg(micros(q.Now))+")")
 	default:
-		where = append(where, "assignee_id = "+arg(q.Assignee))
+		where = append(where, "assignee_id = "+arg(q.Assignee)+" AND (claim_expires_at IS NULL OR claim_expires_at > "+arg(micros(q.Now))+")")
 	}
 	if q.MinPriority > 0 {
 		where = append(where, "priority >= "+arg(q.MinPriority))
@@ -249,10 +258,7 @@ func (c conn) Cases(ctx context.Context, q CaseQuery) ([]Case, error) {
 	}
 	rows, err := c.q.QueryContext(ctx, fmt.Sprintf("SELECT %s FROM cases WHERE %s ORDER BY %s LIMIT %d",
 		caseCols, strings.Join(where, " AND "), order, clampLimit(q.Limit, 500)), args...)
-	if err != nil {
-		return nil, err
-	}
-	return scanCases(rows)
+	return collect(rows, err, scanCase)
 }
 
 // CasesDue lists open cases, across marketplaces, that the sweep must
@@ -262,10 +268,7 @@ func (c conn) CasesDue(ctx context.Context, now time.Time, limit int) ([]Case, e
 		AND ((claim_expires_at IS NOT NULL AND claim_expires_at <= $1) OR (breached_at IS NULL AND due_at <= $1)
 			OR (at_risk_at IS NULL AND risk_from <= $1))
 		ORDER BY due_at, id LIMIT %d`, caseCols, clampLimit(limit, 1000)), micros(now))
-	if err != nil {
-		return nil, err
-	}
-	return scanCases(rows)
+	return collect(rows, err, scanCase)
 }
 
 // Report is one report filed on a target.
@@ -308,30 +311,20 @@ func (tx *Tx) CreateReport(ctx context.Context, r Report) error {
 	return err
 }
 
-func scanReports(rows *sql.Rows) ([]Report, error) {
-	defer rows.Close()
-	var out []Report
-	for rows.Next() {
-		var r Report
-		var created int64
-		var closed sql.NullInt64
-		if err := rows.Scan(&r.ID, &r.MarketplaceID, &r.Reference, &r.CaseID, &r.TargetType, &r.TargetID, &r.AccountID, &r.Reason,
-			&r.ReasonGroup, &r.Details, &r.ReporterID, &r.ReporterType, &r.Weight, &r.IdempotencyKey, &r.Fingerprint, &r.Status,
-			&r.Outcome, &created, &closed); err != nil {
-			return nil, err
-		}
-		r.CreatedAt, r.ClosedAt = fromMicros(created), nullMicros(closed)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+func scanReport(rows *sql.Rows) (Report, error) {
+	var r Report
+	var created int64
+	var closed sql.NullInt64
+	err := rows.Scan(&r.ID, &r.MarketplaceID, &r.Reference, &r.CaseID, &r.TargetType, &r.TargetID, &r.AccountID, &r.Reason,
+		&r.ReasonGroup, &r.Details, &r.ReporterID, &r.ReporterType, &r.Weight, &r.IdempotencyKey, &r.Fingerprint, &r.Status,
+		&r.Outcome, &created, &closed)
+	r.CreatedAt, r.ClosedAt = fromMicros(created), nullMicros(closed)
+	return r, err
 }
 
 func (c conn) reports(ctx context.Context, where string, args ...any) ([]Report, error) {
 	rows, err := c.q.QueryContext(ctx, "SELECT "+reportCols+" FROM reports WHERE "+where, args...)
-	if err != nil {
-		return nil, err
-	}
-	return scanReports(rows)
+	return collect(rows, err, scanReport)
 }
 
 // ReportByReference loads a marketplace's report by its reference number.
@@ -408,21 +401,13 @@ func (c conn) CaseReporters(ctx context.Context, marketplaceID, caseID string) (
 		FROM (SELECT reporter_id, MIN(reporter_type) AS type FROM reports WHERE case_id = $2 GROUP BY reporter_id) r
 		LEFT JOIN reporters p ON p.marketplace_id = $1 AND p.reporter_id = r.reporter_id
 		ORDER BY r.reporter_id`, marketplaceID, caseID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []CaseReporter
-	for rows.Next() {
+	return collect(rows, err, func(rows *sql.Rows) (CaseReporter, error) {
 		r := CaseReporter{Reporter: Reporter{MarketplaceID: marketplaceID}}
 		var warned, suspended sql.NullInt64
-		if err := rows.Scan(&r.ReporterID, &r.Type, &r.Upheld, &r.Dismissed, &r.Unfounded, &warned, &suspended); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&r.ReporterID, &r.Type, &r.Upheld, &r.Dismissed, &r.Unfounded, &warned, &suspended)
 		r.WarnedAt, r.SuspendedUntil = nullMicros(warned), nullMicros(suspended)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return r, err
+	})
 }
 
 // CountReports counts a marketplace's reports on a target (or, with
@@ -516,22 +501,14 @@ func (tx *Tx) AddCaseEvent(ctx context.Context, e CaseEvent) error {
 func (c conn) CaseEvents(ctx context.Context, caseID string) ([]CaseEvent, error) {
 	rows, err := c.q.QueryContext(ctx, `SELECT id, marketplace_id, case_id, at, actor_type, actor_id, kind, detail FROM case_events
 		WHERE case_id = $1 ORDER BY at, id LIMIT 2000`, caseID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []CaseEvent
-	for rows.Next() {
+	return collect(rows, err, func(rows *sql.Rows) (CaseEvent, error) {
 		var e CaseEvent
 		var at int64
 		var detail string
-		if err := rows.Scan(&e.ID, &e.MarketplaceID, &e.CaseID, &at, &e.ActorType, &e.ActorID, &e.Kind, &detail); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&e.ID, &e.MarketplaceID, &e.CaseID, &at, &e.ActorType, &e.ActorID, &e.Kind, &detail)
 		e.At, e.Detail = fromMicros(at), json.RawMessage(detail)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, err
+	})
 }
 
 // Alert is a console banner: a spike, or an SLA at risk or breached.
@@ -553,27 +530,20 @@ func (tx *Tx) CreateAlert(ctx context.Context, a Alert) error {
 	return err
 }
 
-// OpenAlerts lists a marketplace's unacknowledged alerts since a time,
-// newest first.
+// OpenAlerts lists a marketplace's unacknowledged alerts of cases still
+// open since a time, newest first.
 func (c conn) OpenAlerts(ctx context.Context, marketplaceID string, since time.Time, limit int) ([]Alert, error) {
-	rows, err := c.q.QueryContext(ctx, fmt.Sprintf(`SELECT id, marketplace_id, kind, case_id, detail, created_at FROM alerts
-		WHERE marketplace_id = $1 AND acknowledged_at IS NULL AND created_at >= $2 ORDER BY created_at DESC, id DESC LIMIT %d`, clampLimit(limit, 200)),
+	rows, err := c.q.QueryContext(ctx, fmt.Sprintf(`SELECT a.id, a.marketplace_id, a.kind, a.case_id, a.detail, a.created_at FROM alerts a
+		JOIN cases k ON k.id = a.case_id AND k.status IN ('pending', 'reviewing')
+		WHERE a.marketplace_id = $1 AND a.acknowledged_at IS NULL AND a.created_at >= $2 ORDER BY a.created_at DESC, a.id DESC LIMIT %d`, clampLimit(limit, 200)),
 		marketplaceID, micros(since))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Alert
-	for rows.Next() {
+	return collect(rows, err, func(rows *sql.Rows) (Alert, error) {
 		var a Alert
 		var at int64
-		if err := rows.Scan(&a.ID, &a.MarketplaceID, &a.Kind, &a.CaseID, &a.Detail, &at); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&a.ID, &a.MarketplaceID, &a.Kind, &a.CaseID, &a.Detail, &at)
 		a.CreatedAt = fromMicros(at)
-		out = append(out, a)
-	}
-	return out, rows.Err()
+		return a, err
+	})
 }
 
 // AcknowledgeAlert marks an alert seen by a user.
@@ -619,21 +589,13 @@ func (c conn) OnlineModerators(ctx context.Context, marketplaceID string, roles 
 		(SELECT COUNT(*) FROM cases k WHERE k.marketplace_id = $1 AND k.assignee_id = u.id AND k.status IN ('pending', 'reviewing'))
 		FROM users u WHERE (u.marketplace_id = $1 OR u.marketplace_id IS NULL) AND u.disabled_at IS NULL AND u.last_seen_at >= $2
 		AND u.role IN (`+strings.Join(in, ", ")+`) ORDER BY 5, u.last_seen_at DESC, u.id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Moderator
-	for rows.Next() {
+	return collect(rows, err, func(rows *sql.Rows) (Moderator, error) {
 		var m Moderator
 		var seen int64
-		if err := rows.Scan(&m.UserID, &m.Username, &m.Role, &seen, &m.Open); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&m.UserID, &m.Username, &m.Role, &seen, &m.Open)
 		m.LastSeen = fromMicros(seen)
-		out = append(out, m)
-	}
-	return out, rows.Err()
+		return m, err
+	})
 }
 
 // QueueStats are a marketplace's queue figures at a time.
@@ -646,7 +608,7 @@ type QueueStats struct {
 // QueueStats counts a marketplace's open cases.
 func (c conn) QueueStats(ctx context.Context, marketplaceID string, now time.Time) (QueueStats, error) {
 	s := QueueStats{ByGroup: map[string]int{}}
-	rows, err := c.q.QueryContext(ctx, `SELECT reason_group, COUNT(*), SUM(CASE WHEN assignee_id IS NULL THEN 1 ELSE 0 END),
+	rows, err := c.q.QueryContext(ctx, `SELECT reason_group, COUNT(*), SUM(CASE WHEN assignee_id IS NULL OR claim_expires_at <= $2 THEN 1 ELSE 0 END),
 		SUM(CASE WHEN breached_at IS NULL AND due_at > $2 AND risk_from <= $2 THEN 1 ELSE 0 END),
 		SUM(CASE WHEN breached_at IS NOT NULL OR due_at <= $2 THEN 1 ELSE 0 END), MIN(created_at)
 		FROM cases WHERE marketplace_id = $1 AND status IN ('pending', 'reviewing') GROUP BY reason_group`, marketplaceID, micros(now))
