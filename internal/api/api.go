@@ -125,15 +125,17 @@ func (h *handlers) problem(ctx context.Context, err error) error {
 		return err
 	case errors.Is(err, store.ErrNotFound):
 		return huma.Error404NotFound("not found")
-	case errors.Is(err, store.ErrConflict):
+	case errors.Is(err, store.ErrConflict), errors.Is(err, cases.ErrKeyReused):
 		return huma.Error409Conflict(err.Error())
+	case errors.Is(err, cases.ErrForbidden), errors.Is(err, cases.ErrRefused):
+		return huma.Error403Forbidden(err.Error())
 	case errors.Is(err, check.ErrInvalid):
 		var fe *event.FieldError
 		if errors.As(err, &fe) {
 			return huma.Error422UnprocessableEntity(fe.Error(), &huma.ErrorDetail{Location: "body." + strings.TrimPrefix(fe.Field, "data."), Message: fe.Msg})
 		}
 		return huma.Error422UnprocessableEntity(err.Error())
-	case errors.Is(err, tenant.ErrInvalid), errors.Is(err, outbox.ErrInvalid), errors.Is(err, fraud.ErrInvalid), errors.Is(err, user.ErrInvalid), errors.Is(err, ingest.ErrTooMany):
+	case errors.Is(err, tenant.ErrInvalid), errors.Is(err, outbox.ErrInvalid), errors.Is(err, fraud.ErrInvalid), errors.Is(err, user.ErrInvalid), errors.Is(err, cases.ErrInvalid), errors.Is(err, ingest.ErrTooMany):
 		return huma.Error422UnprocessableEntity(err.Error())
 	case errors.Is(err, context.Canceled):
 		return huma.NewError(499, "request cancelled")

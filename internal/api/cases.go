@@ -73,7 +73,7 @@ func (h *handlers) registerCases(api huma.API) {
 			c := callerFrom(ctx)
 			f, err := h.Cases.File(ctx, c.key.MarketplaceID, c.actor(), in.Body, in.IdempotencyKey)
 			if err != nil {
-				return nil, h.caseProblem(ctx, err)
+				return nil, h.problem(ctx, err)
 			}
 			return &reportOutput{Status: http.StatusCreated, Body: f}, nil
 		})
@@ -84,7 +84,7 @@ func (h *handlers) registerCases(api huma.API) {
 		func(ctx context.Context, in *referenceInput) (*reportStatusOutput, error) {
 			st, err := h.Cases.Status(ctx, callerFrom(ctx).key.MarketplaceID, in.Reference)
 			if err != nil {
-				return nil, h.caseProblem(ctx, err)
+				return nil, h.problem(ctx, err)
 			}
 			return &reportStatusOutput{Body: st}, nil
 		})
@@ -97,7 +97,7 @@ func (h *handlers) registerCases(api huma.API) {
 				TargetType: in.TargetType, Source: in.Source, Assignee: in.Assignee, SLA: in.SLA, AccountID: in.AccountID, MinPriority: in.MinPriority,
 				Sort: in.Sort, Cursor: in.Cursor, Limit: in.Limit})
 			if err != nil {
-				return nil, h.caseProblem(ctx, err)
+				return nil, h.problem(ctx, err)
 			}
 			return &casesOutput{Body: p}, nil
 		})
@@ -107,7 +107,7 @@ func (h *handlers) registerCases(api huma.API) {
 		func(ctx context.Context, in *idInput) (*caseOutput, error) {
 			v, err := h.Cases.Get(ctx, callerFrom(ctx).key.MarketplaceID, in.ID)
 			if err != nil {
-				return nil, h.caseProblem(ctx, err)
+				return nil, h.problem(ctx, err)
 			}
 			return &caseOutput{Body: v}, nil
 		})
@@ -122,11 +122,11 @@ func (h *handlers) registerCases(api huma.API) {
 			c := callerFrom(ctx)
 			m, err := h.moderator(ctx, c, in.Body.ModeratorID)
 			if err != nil {
-				return nil, h.caseProblem(ctx, err)
+				return nil, h.problem(ctx, err)
 			}
 			v, err := h.Cases.Act(ctx, c.key.MarketplaceID, m, in.ID, in.Body.ActionRequest)
 			if err != nil {
-				return nil, h.caseProblem(ctx, err)
+				return nil, h.problem(ctx, err)
 			}
 			return &caseOutput{Body: v}, nil
 		})
@@ -137,11 +137,11 @@ func (h *handlers) registerCases(api huma.API) {
 			c := callerFrom(ctx)
 			m, err := h.moderator(ctx, c, in.Body.ModeratorID)
 			if err != nil {
-				return nil, h.caseProblem(ctx, err)
+				return nil, h.problem(ctx, err)
 			}
 			v, err := h.Cases.Next(ctx, c.key.MarketplaceID, m)
 			if err != nil {
-				return nil, h.caseProblem(ctx, err)
+				return nil, h.problem(ctx, err)
 			}
 			return &caseOutput{Body: v}, nil
 		})
@@ -158,17 +158,4 @@ func (h *handlers) moderator(ctx context.Context, c caller, userID string) (case
 		return cases.Moderator{}, err
 	}
 	return cases.Moderator{User: u, Via: c.actor()}, nil
-}
-
-// caseProblem maps the cases service's errors to their statuses.
-func (h *handlers) caseProblem(ctx context.Context, err error) error {
-	switch {
-	case errors.Is(err, cases.ErrInvalid):
-		return huma.Error422UnprocessableEntity(err.Error())
-	case errors.Is(err, cases.ErrForbidden), errors.Is(err, cases.ErrRefused):
-		return huma.Error403Forbidden(err.Error())
-	case errors.Is(err, cases.ErrKeyReused):
-		return huma.Error409Conflict(err.Error())
-	}
-	return h.problem(ctx, err)
 }

@@ -56,7 +56,7 @@ func TargetTypes() []string { return []string{"listing", "message", "review", "a
 // Scanner runs the text detectors over reported content (the checks
 // service).
 type Scanner interface {
-	ScanText(ctx context.Context, marketplaceID, category string, fields ...string) ([]detect.Finding, *policy.Policy, error)
+	ScanText(marketplaceID string, eff check.Effective, category string, fields ...string) ([]detect.Finding, error)
 }
 
 // Service is the cases capability.
@@ -76,11 +76,18 @@ func New(d svc.Deps, p *check.Policies, outbox check.Notifier) *Service {
 
 // policyFor is the policy in force for a category.
 func (s *Service) policyFor(ctx context.Context, marketplaceID, category string) (*policy.Policy, error) {
+	_, pol, err := s.effective(ctx, marketplaceID, category)
+	return pol, err
+}
+
+// effective is the marketplace's policy in force and its resolution for a
+// category.
+func (s *Service) effective(ctx context.Context, marketplaceID, category string) (check.Effective, *policy.Policy, error) {
 	eff, err := s.Policies.Get(ctx, marketplaceID)
 	if err != nil {
-		return nil, err
+		return eff, nil, err
 	}
-	return eff.Compiled.Policy(category), nil
+	return eff, eff.Compiled.Policy(category), nil
 }
 
 // notify queues a webhook when an outbox is configured.

@@ -2,6 +2,7 @@ package cases
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -118,7 +119,7 @@ func ComputePriority(p policy.Priority, in PriorityInput) Priority {
 	return out
 }
 
-// holdGroups maps a held decision's finding codes to the reason group
+// holdGroupPrefixes maps a held decision's finding codes to the reason group
 // whose severity and SLA the proactive case takes, by code prefix; the
 // most severe match wins, and content is the fallback.
 var holdGroupPrefixes = [][2]string{
@@ -143,17 +144,13 @@ func holdGroup(pol *policy.Policy, codes []string) string {
 			break
 		}
 	}
-	if best == "" {
-		best = "content"
-		if _, ok := pol.Reports.Groups[best]; !ok {
-			for g := range pol.Reports.Groups {
-				if best == "content" || g < best {
-					best = g
-				}
-			}
-		}
+	if best != "" {
+		return best
 	}
-	return best
+	if _, ok := pol.Reports.Groups["content"]; ok || len(pol.Reports.Groups) == 0 {
+		return "content"
+	}
+	return slices.Min(slices.Collect(maps.Keys(pol.Reports.Groups)))
 }
 
 // moreSevere reports whether group a outranks group b under pol.

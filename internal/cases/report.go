@@ -92,7 +92,7 @@ func (s *Service) File(ctx context.Context, marketplaceID string, actor audit.Ac
 	if err != nil {
 		return Filed{}, err
 	}
-	pol, err := s.policyFor(ctx, marketplaceID, t.category)
+	eff, pol, err := s.effective(ctx, marketplaceID, t.category)
 	if err != nil {
 		return Filed{}, err
 	}
@@ -110,7 +110,7 @@ func (s *Service) File(ctx context.Context, marketplaceID string, actor audit.Ac
 	// the scan is CPU work that needs no lock.
 	var findings []detect.Finding
 	if s.Scanner != nil && len(t.fields) > 0 {
-		if findings, _, err = s.Scanner.ScanText(ctx, marketplaceID, t.category, t.fields...); err != nil {
+		if findings, err = s.Scanner.ScanText(marketplaceID, eff, t.category, t.fields...); err != nil {
 			return Filed{}, err
 		}
 	}

@@ -343,17 +343,13 @@ func reviewCodes(dec policy.Decision) (codes []string, source string) {
 	return slices.Compact(codes), source
 }
 
-// ScanText runs the text detectors of the policy in force over fields,
-// given as field name and text pairs: contact details, links and phishing,
-// scam scripts, prohibited words. The cases service uses it on reported
-// content (R-R3).
-func (s *Service) ScanText(ctx context.Context, marketplaceID, category string, fields ...string) ([]detect.Finding, *policy.Policy, error) {
-	eff, err := s.Policies.Get(ctx, marketplaceID)
-	if err != nil {
-		return nil, nil, err
-	}
+// ScanText runs the text detectors of the policy eff over fields, given
+// as field name and text pairs: contact details, links and phishing, scam
+// scripts, prohibited words. The cases service uses it on reported content
+// (R-R3), with the policy it already read.
+func (s *Service) ScanText(marketplaceID string, eff Effective, category string, fields ...string) ([]detect.Finding, error) {
 	f, _, err := s.scan(marketplaceID, eff, category, fields...)
-	return f, eff.Compiled.Policy(category), err
+	return f, err
 }
 
 // requiredFields reports what the category requires and the listing lacks (R-L1).

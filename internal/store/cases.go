@@ -67,14 +67,7 @@ func scanCase(rows *sql.Rows) (Case, error) {
 
 func (c conn) oneCase(ctx context.Context, what, where string, args ...any) (Case, error) {
 	rows, err := c.q.QueryContext(ctx, "SELECT "+caseCols+" FROM cases WHERE "+where, args...)
-	cs, err := collect(rows, err, scanCase)
-	if err != nil {
-		return Case{}, err
-	}
-	if len(cs) == 0 {
-		return Case{}, fmt.Errorf("%s: %w", what, ErrNotFound)
-	}
-	return cs[0], nil
+	return one(rows, err, scanCase, what)
 }
 
 // Case loads one of a marketplace's cases.
@@ -152,6 +145,20 @@ func collect[T any](rows *sql.Rows, err error, scan func(*sql.Rows) (T, error)) 
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// one is collect for a query that selects a single row: ErrNotFound,
+// naming what, when it selects none.
+func one[T any](rows *sql.Rows, err error, scan func(*sql.Rows) (T, error), what string) (T, error) {
+	vs, err := collect(rows, err, scan)
+	if err == nil && len(vs) == 0 {
+		err = fmt.Errorf("%s: %w", what, ErrNotFound)
+	}
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return vs[0], nil
 }
 
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
@@ -329,26 +336,14 @@ func (c conn) reports(ctx context.Context, where string, args ...any) ([]Report,
 
 // ReportByReference loads a marketplace's report by its reference number.
 func (c conn) ReportByReference(ctx context.Context, marketplaceID, reference string) (Report, error) {
-	rs, err := c.reports(ctx, "marketplace_id = $1 AND reference = $2", marketplaceID, reference)
-	if err == nil && len(rs) == 0 {
-		err = fmt.Errorf("report %s: %w", reference, ErrNotFound)
-	}
-	if err != nil {
-		return Report{}, err
-	}
-	return rs[0], nil
+	rows, err := c.q.QueryContext(ctx, "SELECT "+reportCols+" FROM reports WHERE marketplace_id = $1 AND reference = $2", marketplaceID, reference)
+	return one(rows, err, scanReport, "report "+reference)
 }
 
 // ReportByIdempotencyKey finds the report a retried request filed.
 func (c conn) ReportByIdempotencyKey(ctx context.Context, marketplaceID, key string) (Report, error) {
-	rs, err := c.reports(ctx, "marketplace_id = $1 AND idempotency_key = $2", marketplaceID, key)
-	if err == nil && len(rs) == 0 {
-		err = fmt.Errorf("report with key %s: %w", key, ErrNotFound)
-	}
-	if err != nil {
-		return Report{}, err
-	}
-	return rs[0], nil
+	rows, err := c.q.QueryContext(ctx, "SELECT "+reportCols+" FROM reports WHERE marketplace_id = $1 AND idempotency_key = $2", marketplaceID, key)
+	return one(rows, err, scanReport, "report with key "+key)
 }
 
 // CaseReports lists a case's reports, oldest first (at most limit).
