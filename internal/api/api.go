@@ -17,6 +17,7 @@ import (
 	"github.com/vigil-ts/vigil/internal/audit"
 	"github.com/vigil-ts/vigil/internal/cases"
 	"github.com/vigil-ts/vigil/internal/check"
+	"github.com/vigil-ts/vigil/internal/enforce"
 	"github.com/vigil-ts/vigil/internal/event"
 	"github.com/vigil-ts/vigil/internal/fraud"
 	"github.com/vigil-ts/vigil/internal/ingest"
@@ -36,6 +37,7 @@ type Deps struct {
 	Checks   *check.Service
 	Fraud    *fraud.Service
 	Cases    *cases.Service
+	Enforce  *enforce.Service
 	Log      *slog.Logger
 	// Ingested is told how many events each request stored (metrics).
 	Ingested func(n int)
@@ -67,6 +69,7 @@ func New(mux *http.ServeMux, d Deps, version string) huma.API {
 	h.registerImages(api)
 	h.registerRisk(api)
 	h.registerCases(api)
+	h.registerEnforcement(api)
 	return api
 }
 
@@ -127,7 +130,7 @@ func (h *handlers) problem(ctx context.Context, err error) error {
 		return huma.Error404NotFound("not found")
 	case errors.Is(err, store.ErrConflict), errors.Is(err, cases.ErrKeyReused):
 		return huma.Error409Conflict(err.Error())
-	case errors.Is(err, cases.ErrForbidden), errors.Is(err, cases.ErrRefused):
+	case errors.Is(err, cases.ErrForbidden), errors.Is(err, cases.ErrRefused), errors.Is(err, enforce.ErrForbidden):
 		return huma.Error403Forbidden(err.Error())
 	case errors.Is(err, check.ErrInvalid):
 		var fe *event.FieldError
@@ -135,7 +138,7 @@ func (h *handlers) problem(ctx context.Context, err error) error {
 			return huma.Error422UnprocessableEntity(fe.Error(), &huma.ErrorDetail{Location: "body." + strings.TrimPrefix(fe.Field, "data."), Message: fe.Msg})
 		}
 		return huma.Error422UnprocessableEntity(err.Error())
-	case errors.Is(err, tenant.ErrInvalid), errors.Is(err, outbox.ErrInvalid), errors.Is(err, fraud.ErrInvalid), errors.Is(err, user.ErrInvalid), errors.Is(err, cases.ErrInvalid), errors.Is(err, ingest.ErrTooMany):
+	case errors.Is(err, tenant.ErrInvalid), errors.Is(err, outbox.ErrInvalid), errors.Is(err, fraud.ErrInvalid), errors.Is(err, user.ErrInvalid), errors.Is(err, cases.ErrInvalid), errors.Is(err, enforce.ErrInvalid), errors.Is(err, ingest.ErrTooMany):
 		return huma.Error422UnprocessableEntity(err.Error())
 	case errors.Is(err, context.Canceled):
 		return huma.NewError(499, "request cancelled")

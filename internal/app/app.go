@@ -18,6 +18,7 @@ import (
 	"github.com/vigil-ts/vigil/internal/api"
 	"github.com/vigil-ts/vigil/internal/cases"
 	"github.com/vigil-ts/vigil/internal/check"
+	"github.com/vigil-ts/vigil/internal/enforce"
 	"github.com/vigil-ts/vigil/internal/fraud"
 	"github.com/vigil-ts/vigil/internal/ingest"
 	"github.com/vigil-ts/vigil/internal/jobs"
@@ -53,7 +54,10 @@ type Config struct {
 	// SweepInterval is how often expired claims are released and SLAs
 	// checked (default 30s).
 	SweepInterval time.Duration
-	Version       string
+	// CapabilitiesCache is how many accounts' standings each process keeps
+	// in memory for the capabilities answer (default 100,000).
+	CapabilitiesCache int
+	Version           string
 }
 
 // App is a running Vigil instance's parts.
@@ -70,6 +74,7 @@ type App struct {
 	Checks   *check.Service
 	Fraud    *fraud.Service
 	Cases    *cases.Service
+	Enforce  *enforce.Service
 	Jobs     *jobs.Client
 	Metrics  *obs.Metrics
 	// Handler serves every HTTP route.
@@ -118,19 +123,26 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	a.Cases.Scanner = a.Checks
 	a.Checks.Holder, a.Fraud.Holder = a.Cases, a.Cases
 	river.AddWorker(workers, a.Cases.Worker())
+	// Enforcement: case warnings and recommendations reach the ladder in
+	// the action's transaction; logistics recommendations open cases.
+	a.Enforce = enforce.New(a.Deps, a.Policies, a.Outbox, cfg.CapabilitiesCache)
+	a.Enforce.Holder, a.Cases.Enforcer = a.Cases, a.Enforce
+	river.AddWorker(workers, a.Enforce.Worker())
 	refresh := river.NewPeriodicJob(river.PeriodicInterval(cfg.RiskInterval),
 		func() (river.JobArgs, *river.InsertOpts) { return fraud.RefreshArgs{}, nil }, nil)
 	sweep := river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepInterval),
 		func() (river.JobArgs, *river.InsertOpts) { return cases.SweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})
+	enforceSweep := river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepInterval),
+		func() (river.JobArgs, *river.InsertOpts) { return enforce.SweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})
 	a.Jobs, err = jobs.New(db, workers, jobs.Config{Work: cfg.Workers > 0, Workers: cfg.Workers, PollInterval: cfg.PollInterval,
-		Periodic: []*river.PeriodicJob{refresh, sweep},
+		Periodic: []*river.PeriodicJob{refresh, sweep, enforceSweep},
 		Log:      log.With("component", "jobs")})
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	a.Outbox.Queue, a.Checks.Queue = a.Jobs, a.Jobs
-	a.Ingest.Hooks = append(a.Ingest.Hooks, a.Checks.IngestHook, a.Fraud.IngestHook)
+	a.Ingest.Hooks = append(a.Ingest.Hooks, a.Checks.IngestHook, a.Fraud.IngestHook, a.Enforce.IngestHook)
 	a.Metrics = obs.New(func() float64 {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
@@ -146,7 +158,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 
 func (a *App) routes() http.Handler {
 	mux := http.NewServeMux()
-	api.New(mux, api.Deps{DB: a.DB, Tenants: a.Tenants, Ingest: a.Ingest, Outbox: a.Outbox, Policies: a.Policies, Checks: a.Checks, Fraud: a.Fraud, Cases: a.Cases, Log: a.Log, Ingested: a.Metrics.Ingested}, a.Cfg.Version)
+	api.New(mux, api.Deps{DB: a.DB, Tenants: a.Tenants, Ingest: a.Ingest, Outbox: a.Outbox, Policies: a.Policies, Checks: a.Checks, Fraud: a.Fraud, Cases: a.Cases, Enforce: a.Enforce, Log: a.Log, Ingested: a.Metrics.Ingested}, a.Cfg.Version)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -199,6 +211,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	// Every serving process drops cached capabilities when another
+	// process changes a standing (PostgreSQL notifications).
+	watch, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go a.Enforce.Watch(watch)
 	if a.Cfg.Workers > 0 {
 		if err := a.Jobs.Start(ctx); err != nil {
 			return fmt.Errorf("start workers: %w", err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vigil-ts/vigil/internal/audit"
 	"github.com/vigil-ts/vigil/internal/check"
+	"github.com/vigil-ts/vigil/internal/enforce"
 	"github.com/vigil-ts/vigil/internal/policy"
 	"github.com/vigil-ts/vigil/internal/store"
 )
@@ -150,6 +151,15 @@ func (s *Service) Act(ctx context.Context, marketplaceID string, m Moderator, ca
 	return s.Get(ctx, marketplaceID, caseID)
 }
 
+// caseSource is the enforcement source of a decision taken on a case:
+// report for reported targets, else what opened the case.
+func caseSource(c store.Case) string {
+	if c.Source == "report" {
+		return enforce.SourceReport
+	}
+	return c.Source
+}
+
 // holder is the moderator currently holding a case: its assignee while the
 // claim has not expired.
 func holder(c store.Case, now time.Time) string {
@@ -215,6 +225,15 @@ func (s *Service) act(ctx context.Context, tx *store.Tx, m Moderator, c *store.C
 			return invalid("the case's target has no known account to recommend a tier for")
 		}
 		detail["tier"], detail["account_id"] = req.Tier, c.AccountID
+		if s.Enforcer != nil {
+			rec, err := s.Enforcer.Recommend(ctx, tx, c.MarketplaceID, enforce.RecommendRequest{AccountID: c.AccountID, Tier: req.Tier,
+				Source: caseSource(*c), SourceRef: c.ID, Reason: req.Note, Evidence: map[string]any{"case_id": c.ID, "reason_group": c.ReasonGroup},
+				By: m.actor()})
+			if err != nil {
+				return err
+			}
+			detail["recommendation_id"] = rec.ID
+		}
 		if err := s.notify(ctx, tx, c.MarketplaceID, EventAction, map[string]any{"case_id": c.ID, "action": req.Action,
 			"account_id": c.AccountID, "tier": req.Tier, "note": req.Note}); err != nil {
 			return err
@@ -303,6 +322,12 @@ func (s *Service) close(ctx context.Context, tx *store.Tx, m Moderator, c *store
 	}
 	if err := s.applyEffect(ctx, tx, c, req, resolution); err != nil {
 		return err
+	}
+	if req.Action == ActWarn && c.AccountID != "" && s.Enforcer != nil {
+		d := enforce.Decision{Reason: resolution, Source: caseSource(*c), SourceRef: c.ID, Evidence: map[string]any{"case_id": c.ID}}
+		if err := s.Enforcer.Warn(ctx, tx, c.MarketplaceID, enforce.Person(m.User, m.Via), c.AccountID, d); err != nil {
+			return err
+		}
 	}
 	c.Status, c.Outcome, c.Resolution, c.ResolvedBy, c.ResolvedAt = status, outcome, resolution, m.User.ID, now
 	c.AssigneeID, c.ClaimExpiresAt = m.User.ID, time.Time{}

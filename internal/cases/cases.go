@@ -18,6 +18,7 @@ import (
 	"github.com/vigil-ts/vigil/internal/audit"
 	"github.com/vigil-ts/vigil/internal/check"
 	"github.com/vigil-ts/vigil/internal/detect"
+	"github.com/vigil-ts/vigil/internal/enforce"
 	"github.com/vigil-ts/vigil/internal/policy"
 	"github.com/vigil-ts/vigil/internal/store"
 	"github.com/vigil-ts/vigil/internal/svc"
@@ -67,6 +68,17 @@ type Service struct {
 	// Scanner finds phishing links and other evidence in reported content;
 	// nil skips the scan.
 	Scanner Scanner
+	// Enforcer carries warnings and tier recommendations to the account's
+	// standing, in the action's transaction; nil only records them.
+	Enforcer Enforcer
+}
+
+// Enforcer is the enforcement capability as cases use it: a moderator's
+// warning moves the account to warning, a recommended tier waits for a
+// person allowed to apply it (R-P2).
+type Enforcer interface {
+	Warn(ctx context.Context, tx *store.Tx, marketplaceID string, by enforce.Decider, accountID string, d enforce.Decision) error
+	Recommend(ctx context.Context, tx *store.Tx, marketplaceID string, r enforce.RecommendRequest) (enforce.Recommendation, error)
 }
 
 // New returns a Service.

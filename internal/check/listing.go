@@ -170,6 +170,7 @@ func (s *Service) Listing(ctx context.Context, marketplaceID string, actor audit
 		return Decided{}, err
 	}
 	findings = append(findings, imageDuplicates(pol, m, l.ListingID, l.AccountID, known)...)
+	findings = append(findings, standing(facts.Tier)...)
 	if pol.Listing.ManualReview {
 		findings = append(findings, detect.Finding{Code: policy.ManualReviewCode, Detail: "The policy requires a person to review listings in this category before they go live."})
 	}
@@ -461,10 +462,26 @@ func accountVars(id string, f store.AccountFacts, now time.Time) map[string]any 
 	for i, k := range f.Verified {
 		verified[i] = k
 	}
-	v["kind"], v["country"], v["verified"] = f.Kind, f.Country, verified
+	v["kind"], v["country"], v["verified"], v["tier"] = f.Kind, f.Country, verified, f.Tier
 	v["age_days"] = int64(now.Sub(f.RegisteredAt).Hours() / 24)
 	v["listings_count"], v["orders_count"], v["reviews_count"] = f.ListingsCount, f.OrdersCount, f.ReviewsCount
 	return v
+}
+
+// standing is what the seller's tier means for a new listing (R-E1): a
+// flagged account's listings are screened more strictly; an account
+// restricted or above may not list. The marketplace asks the
+// capabilities first; this keeps a listing from slipping through.
+func standing(tier string) []detect.Finding {
+	switch tier {
+	case "flagged":
+		return []detect.Finding{{Code: "account.flagged", Field: "account_id", Value: tier,
+			Detail: "The seller's account is under closer review: its new listings are screened more strictly."}}
+	case "restricted", "suspended", "blocked":
+		return []detect.Finding{{Code: "account.restricted", Field: "account_id", Value: tier,
+			Detail: "The seller's account is " + tier + " and may not create listings."}}
+	}
+	return nil
 }
 
 func nonNilFindings(f []detect.Finding) []detect.Finding {

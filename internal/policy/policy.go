@@ -387,7 +387,114 @@ type Enforcement struct {
 	// BusinessRecheckMonths is how often a business registration is checked
 	// again. Months, because a month is not a fixed number of hours.
 	BusinessRecheckMonths int `yaml:"business_recheck_months"`
+	// TerminationExceptions are the grounds on which a business user may be
+	// terminated without the notice period (P2B); a termination citing one
+	// takes effect at once.
+	TerminationExceptions []string `yaml:"termination_exceptions"`
+	// TierRoles maps each tier above clear to the least senior role that
+	// may move an account up to it (R-P2): agent, senior_moderator, admin.
+	TierRoles map[string]string `yaml:"tier_roles"`
+	// ReverseRole is the least senior role that may lower a tier or lift a
+	// sanction early outside an appeal.
+	ReverseRole string `yaml:"reverse_role"`
+	// Notices are the texts the account holder sees per tier (R-E8): the
+	// banner of a warning, the generic review notice of flagged, and so on.
+	Notices map[string]string `yaml:"notices"`
+	// Grounds are the policy clauses a restriction may cite, by id; the
+	// statement of reasons names the clause and, for illegal content, the
+	// legal ground (R-E6, R-C2).
+	Grounds map[string]Ground `yaml:"grounds"`
+	// Logistics holds the fulfilment rules (R-E5).
+	Logistics Logistics `yaml:"logistics"`
+	// Templates are the reasons moderators pick from when they apply a
+	// tier or a sanction.
+	Templates []EnforcementTemplate `yaml:"templates"`
 }
+
+// EnforcementTemplate is a standard reason for an enforcement decision.
+type EnforcementTemplate struct {
+	ID string `yaml:"id"`
+	// Ground is the Grounds id the reason cites.
+	Ground string `yaml:"ground"`
+	Text   string `yaml:"text"`
+}
+
+// Ground is a policy clause a restriction may rest on.
+type Ground struct {
+	// Clause is the clause as the terms name it, e.g. "§4.1 Counterfeits".
+	Clause string `yaml:"clause"`
+	// Category is the EU Transparency Database statement category, e.g.
+	// STATEMENT_CATEGORY_SCAMS_AND_FRAUD.
+	Category string `yaml:"category"`
+	// Illegal marks content illegal under law rather than only
+	// incompatible with the terms; LegalGround then names the law.
+	Illegal     bool   `yaml:"illegal"`
+	LegalGround string `yaml:"legal_ground"`
+}
+
+// Logistics holds the fulfilment monitoring rules (R-E5): a seller's
+// metrics over Window are checked against each rule whenever an order or
+// shipment event arrives and as the window slides.
+type Logistics struct {
+	// Window is the rolling window of the metrics.
+	Window Duration `yaml:"window"`
+	// MinOrders is the fewest orders in the window a rate needs to mean
+	// anything (R-P1: missing data does not fire).
+	MinOrders int `yaml:"min_orders"`
+	// Rules are checked in order; each applies once per crossing.
+	Rules []LogisticsRule `yaml:"rules"`
+}
+
+// LogisticsRule is one fulfilment threshold and what crossing it does.
+type LogisticsRule struct {
+	// ID names the rule in timelines and statements.
+	ID string `yaml:"id"`
+	// Metric is one of [LogisticsMetrics].
+	Metric string `yaml:"metric"`
+	// Above is the rate (0..1) above which the rule fires.
+	Above float64 `yaml:"above"`
+	// Action is warn, sanction (a temporary sanction automation may
+	// impose: loss of live selling or of early payout) or recommend (a case
+	// recommending Tier or Sanction to a person).
+	Action string `yaml:"action"`
+	// Sanction is the sanction kind of sanction and recommend actions.
+	Sanction string `yaml:"sanction"`
+	// Duration is the sanction's length.
+	Duration Duration `yaml:"duration"`
+	// Remedial is the remedial step that lifts the sanction early, e.g.
+	// shipping_quiz; empty when none does.
+	Remedial string `yaml:"remedial"`
+	// Tier is the tier a recommend action recommends.
+	Tier string `yaml:"tier"`
+	// Ground is the Grounds id the action cites.
+	Ground string `yaml:"ground"`
+}
+
+// LogisticsMetrics are the fulfilment rates a logistics rule may watch.
+func LogisticsMetrics() []string {
+	return []string{"late_shipment_rate", "cancellation_rate", "refund_rate", "missing_tracking_rate"}
+}
+
+// LogisticsActions are what crossing a logistics rule may do.
+func LogisticsActions() []string { return []string{"warn", "sanction", "recommend"} }
+
+// AutoSanctions are the sanctions automation may impose by itself (R-P2):
+// temporary loss of a privilege, with a remedial path, never an account
+// restriction.
+func AutoSanctions() []string { return []string{"live_selling_loss", "early_payout_loss"} }
+
+// SanctionKinds are the sanctions besides tiers (R-E3).
+func SanctionKinds() []string {
+	return []string{"early_payout_loss", "raised_commission", "live_selling_loss", "temporary_suspension", "permanent_ban"}
+}
+
+// Tiers are the six tiers of the ladder, least to most severe (R-E1).
+func Tiers() []string {
+	return []string{"clear", "warning", "flagged", "restricted", "suspended", "blocked"}
+}
+
+// EnforcementRoles are the roles that may decide tiers, least senior first.
+func EnforcementRoles() []string { return []string{"agent", "senior_moderator", "admin"} }
 
 // DMCA holds the automatic DMCA strike rules, the only automatic moves
 // above warning (R-P2).

@@ -283,6 +283,100 @@ func validateEnforcement(ps *Problems, e *Enforcement) {
 	positive(ps, "enforcement.sanction_limits.suspension", e.SanctionLimits.Suspension)
 	atLeast(ps, "enforcement.business_termination_notice", e.BusinessTerminationNotice, 0)
 	atLeast(ps, "enforcement.business_recheck_months", e.BusinessRecheckMonths, 1)
+	for i, x := range e.TerminationExceptions {
+		if !validName(x) {
+			ps.add(fmt.Sprintf("enforcement.termination_exceptions[%d]", i), "%q is not a lower-case name such as legal_obligation", x)
+		}
+	}
+	for _, tier := range appealTiers() {
+		path := "enforcement.tier_roles" + mapKey(tier)
+		if r, ok := e.TierRoles[tier]; !ok {
+			ps.add(path, "is missing: every tier above clear needs the role that may apply it")
+		} else {
+			oneOf(ps, path, r, EnforcementRoles(), "role")
+		}
+		if strings.TrimSpace(e.Notices[tier]) == "" {
+			ps.add("enforcement.notices"+mapKey(tier), "is missing: the account holder must be told what the tier means (R-E8)")
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(e.TierRoles)) {
+		oneOf(ps, "enforcement.tier_roles"+mapKey(k), k, appealTiers(), "tier")
+	}
+	for _, k := range slices.Sorted(maps.Keys(e.Notices)) {
+		oneOf(ps, "enforcement.notices"+mapKey(k), k, appealTiers(), "tier")
+	}
+	oneOf(ps, "enforcement.reverse_role", e.ReverseRole, EnforcementRoles(), "role")
+	if _, ok := e.Grounds["other"]; !ok {
+		ps.add("enforcement.grounds.other", "is missing: the ground a restriction cites when it names none")
+	}
+	for _, id := range slices.Sorted(maps.Keys(e.Grounds)) {
+		g, path := e.Grounds[id], "enforcement.grounds"+mapKey(id)
+		if !validName(id) {
+			ps.add(path, "%q is not a lower-case name", id)
+		}
+		if strings.TrimSpace(g.Clause) == "" {
+			ps.add(path+".clause", "is empty; name the clause of the terms")
+		}
+		if !strings.HasPrefix(g.Category, "STATEMENT_CATEGORY_") {
+			ps.add(path+".category", "%q is not an EU Transparency Database category such as STATEMENT_CATEGORY_SCAMS_AND_FRAUD", g.Category)
+		}
+		if g.Illegal && strings.TrimSpace(g.LegalGround) == "" {
+			ps.add(path+".legal_ground", "is empty; illegal content needs the law it breaks")
+		}
+	}
+	ids := map[string]bool{}
+	for i, t := range e.Templates {
+		path := fmt.Sprintf("enforcement.templates[%d]", i)
+		if !validName(t.ID) || ids[t.ID] {
+			ps.add(path+".id", "%q is not a unique lower-case name", t.ID)
+		}
+		ids[t.ID] = true
+		if _, ok := e.Grounds[t.Ground]; !ok {
+			ps.add(path+".ground", "%q is not one of enforcement.grounds", t.Ground)
+		}
+		if strings.TrimSpace(t.Text) == "" {
+			ps.add(path+".text", "is empty; write the reason the statement of reasons gives")
+		}
+	}
+	l := &e.Logistics
+	positive(ps, "enforcement.logistics.window", l.Window)
+	atLeast(ps, "enforcement.logistics.min_orders", l.MinOrders, 1)
+	seen := map[string]bool{}
+	for i, r := range l.Rules {
+		path := fmt.Sprintf("enforcement.logistics.rules[%d]", i)
+		if !validName(r.ID) {
+			ps.add(path+".id", "%q is not a lower-case name", r.ID)
+		} else if seen[r.ID] {
+			ps.add(path+".id", "%q is used twice", r.ID)
+		}
+		seen[r.ID] = true
+		oneOf(ps, path+".metric", r.Metric, LogisticsMetrics(), "metric")
+		fraction(ps, path+".above", r.Above)
+		if _, ok := e.Grounds[r.Ground]; !ok {
+			ps.add(path+".ground", "%q is not one of enforcement.grounds", r.Ground)
+		}
+		if !oneOf(ps, path+".action", r.Action, LogisticsActions(), "action") {
+			continue
+		}
+		switch r.Action {
+		case "sanction":
+			oneOf(ps, path+".sanction", r.Sanction, AutoSanctions(), "sanction automation may impose (R-P2)")
+			positive(ps, path+".duration", r.Duration)
+		case "recommend":
+			if (r.Tier == "") == (r.Sanction == "") {
+				ps.add(path, "a recommend rule names either a tier or a sanction to recommend")
+			}
+			if r.Tier != "" {
+				oneOf(ps, path+".tier", r.Tier, appealTiers(), "tier")
+			}
+			if r.Sanction != "" {
+				oneOf(ps, path+".sanction", r.Sanction, SanctionKinds(), "sanction")
+			}
+		}
+		if r.Remedial != "" && !validName(r.Remedial) {
+			ps.add(path+".remedial", "%q is not a lower-case name such as shipping_quiz", r.Remedial)
+		}
+	}
 }
 
 // verdict checks a verdict against the outcomes of its check.

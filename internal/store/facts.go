@@ -17,6 +17,8 @@ type AccountFacts struct {
 	ListingsCount int64
 	OrdersCount   int64 // orders delivered where the account was buyer or seller
 	ReviewsCount  int64 // reviews written
+	// Tier is the account's enforcement tier; clear when never enforced.
+	Tier string
 }
 
 // AccountFacts gathers an account's facts in one round trip.
@@ -26,10 +28,12 @@ func (c conn) AccountFacts(ctx context.Context, marketplaceID, accountID string)
 	err := c.q.QueryRowContext(ctx, `SELECT a.kind, a.country, a.registered_at,
 		(SELECT COUNT(*) FROM listings WHERE marketplace_id = $1 AND account_id = $2),
 		(SELECT COUNT(*) FROM orders WHERE marketplace_id = $1 AND (buyer_id = $2 OR seller_id = $2) AND delivered_at IS NOT NULL),
-		(SELECT COUNT(*) FROM reviews WHERE marketplace_id = $1 AND author_id = $2)
+		(SELECT COUNT(*) FROM reviews WHERE marketplace_id = $1 AND author_id = $2),
+		COALESCE((SELECT tier FROM enforcement_states WHERE marketplace_id = $1 AND account_id = $2), 'clear')
 		FROM accounts a WHERE a.marketplace_id = $1 AND a.id = $2`, marketplaceID, accountID).
-		Scan(&f.Kind, &f.Country, &registered, &f.ListingsCount, &f.OrdersCount, &f.ReviewsCount)
+		Scan(&f.Kind, &f.Country, &registered, &f.ListingsCount, &f.OrdersCount, &f.ReviewsCount, &f.Tier)
 	if isNoRows(err) {
+		f.Tier = "clear"
 		return f, nil
 	}
 	if err != nil {

@@ -60,6 +60,9 @@ type DB struct {
 	W *sql.DB
 	// R is the reader pool (the same pool as W on PostgreSQL).
 	R *sql.DB
+	// dsn is the PostgreSQL URL, for the notification listener's own
+	// connection.
+	dsn string
 }
 
 // querier is what *sql.DB and *sql.Tx have in common.
@@ -78,7 +81,13 @@ type Tx struct {
 	conn
 	// Tx is the underlying transaction, for River's InsertTx.
 	Tx *sql.Tx
+	// after runs once the transaction has committed.
+	after []func()
 }
+
+// AfterCommit runs fn once the transaction has committed, and never if it
+// rolls back: for in-memory state that must not see uncommitted changes.
+func (tx *Tx) AfterCommit(fn func()) { tx.after = append(tx.after, fn) }
 
 // Open connects to dsn, which is either a PostgreSQL URL (postgres:// or
 // postgresql://) or a SQLite file path (optionally prefixed with file: or
@@ -102,7 +111,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect postgres: %w", err)
 	}
-	return &DB{conn: conn{q: db}, Dialect: Postgres, W: db, R: db}, nil
+	return &DB{conn: conn{q: db}, Dialect: Postgres, W: db, R: db, dsn: dsn}, nil
 }
 
 func openSQLite(ctx context.Context, dsn string) (*DB, error) {
@@ -158,7 +167,8 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(&Tx{conn: conn{q: tx}, Tx: tx}); err != nil {
+	t := &Tx{conn: conn{q: tx}, Tx: tx}
+	if err := fn(t); err != nil {
 		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			return errors.Join(err, fmt.Errorf("rollback: %w", rbErr))
 		}
@@ -166,6 +176,9 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	for _, f := range t.after {
+		f()
 	}
 	return nil
 }

@@ -1,0 +1,265 @@
+package enforce
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/vigil-ts/vigil/internal/store"
+)
+
+// Statement is a statement of reasons (R-E6, R-C2, R-C3): issued for every
+// restriction at the moment it is imposed, to the account holder through
+// the marketplace (the statement.issued webhook), and kept for export.
+type Statement struct {
+	ID        string    `json:"id"`
+	AccountID string    `json:"account_id"`
+	ActionID  string    `json:"action_id"`
+	IssuedAt  time.Time `json:"issued_at"`
+	// EffectiveAt is when the restriction takes effect: at once, or after
+	// a business user's notice period (P2B).
+	EffectiveAt time.Time `json:"effective_at"`
+	// Restriction is what is restricted, in words and as tier or sanction.
+	Restriction StatementRestriction `json:"restriction"`
+	// Facts are the facts and circumstances the decision rests on.
+	Facts string `json:"facts_and_circumstances"`
+	// Source says what brought the decision about.
+	Source             string `json:"source"`
+	AutomatedDetection bool   `json:"automated_detection" doc:"Whether automated means detected the problem."`
+	AutomatedDecision  bool   `json:"automated_decision" doc:"Whether automated means took the decision (only warnings, the automatic sanctions and the DMCA rules are)."`
+	// Ground is the policy clause or legal ground.
+	Ground StatementGround `json:"ground"`
+	// Redress are the ways to contest the decision.
+	Redress Redress `json:"redress"`
+	// Business marks a business user, for whom the P2B rules apply.
+	Business bool `json:"business_user"`
+	// NoticeException is the P2B exception that allowed terminating a
+	// business user without notice.
+	NoticeException string `json:"notice_exception,omitempty"`
+	// DSA is the record in the EU Transparency Database's field names and
+	// values, free of personal data.
+	DSA map[string]any `json:"dsa"`
+}
+
+// StatementRestriction is what a statement restricts.
+type StatementRestriction struct {
+	Tier        string    `json:"tier,omitempty"`
+	Sanction    string    `json:"sanction,omitempty"`
+	Description string    `json:"description"`
+	Scope       []string  `json:"scope" doc:"What the account can no longer do."`
+	Start       time.Time `json:"start"`
+	// End is zero for a restriction without end (a tier stays until a
+	// person or an appeal lowers it; a ban is permanent).
+	End time.Time `json:"end,omitzero"`
+}
+
+// StatementGround is the ground a statement cites.
+type StatementGround struct {
+	ID          string `json:"id"`
+	Clause      string `json:"clause"`
+	Type        string `json:"type" enum:"incompatible_content,illegal_content"`
+	LegalGround string `json:"legal_ground,omitempty"`
+}
+
+// Redress is how to contest a decision.
+type Redress struct {
+	// Appeal is the internal complaint: the plan-of-action appeal.
+	Appeal AppealPath `json:"appeal"`
+	// OutOfCourt and Judicial name the other routes (DSA art. 21; courts).
+	OutOfCourt string `json:"out_of_court"`
+	Judicial   string `json:"judicial"`
+}
+
+// AppealPath is the appeal a statement offers.
+type AppealPath struct {
+	Available bool   `json:"available"`
+	How       string `json:"how"`
+	// Deadline is the last moment to appeal: 7 days after a block, the
+	// complaint window after other decisions.
+	Deadline time.Time `json:"deadline"`
+	// DecidedWithin is the SLA of the appeal's review, from filing.
+	DecidedWithin string `json:"decided_within,omitempty"`
+}
+
+// restricts reports whether a tier or sanction restricts the account,
+// which needs a statement of reasons: restricted and above, and every
+// sanction. Warning limits nothing; flagged only screens more strictly.
+func restricts(tier, sanction string) bool {
+	return sanction != "" || Rank(tier) >= Rank(Restricted)
+}
+
+// scope describes what a tier or sanction takes away.
+func scope(tier, sanction string) (description string, lost []string) {
+	switch {
+	case tier == Restricted:
+		return "Account restricted", []string{"creating listings", "making offers", "live selling"}
+	case tier == Suspended:
+		return "Account suspended", []string{"all marketplace actions", "deals in flight (frozen)"}
+	case tier == Blocked:
+		return "Account blocked", []string{"access to the account", "all marketplace actions", "deals in flight (frozen)"}
+	case sanction == EarlyPayoutLoss:
+		return "Loss of early payout", []string{"payout when the label is printed (payout follows delivery)"}
+	case sanction == RaisedCommission:
+		return "Raised commission", []string{"the standard commission rate"}
+	case sanction == LiveSellingLoss:
+		return "Loss of live-selling access", []string{"live selling"}
+	case sanction == TemporarySuspension:
+		return "Temporary suspension", []string{"all marketplace actions", "deals in flight (frozen)"}
+	case sanction == PermanentBan:
+		return "Permanent ban", []string{"access to the account", "all marketplace actions"}
+	}
+	return "Restriction", nil
+}
+
+// automatedDetection reports whether a source is automated means.
+func automatedDetection(source string) bool {
+	switch source {
+	case SourceDetector, SourceRule, SourceRisk, SourceDMCA, SourceLogistics:
+		return true
+	}
+	return false
+}
+
+// statement composes the statement of reasons of an action at the moment
+// it is imposed. tier is set for a tier move, row for a sanction.
+func (s *Service) statement(c *change, by Decider, a store.EnforcementAction, d Decision, tier string, row *store.SanctionRow) Statement {
+	sanction, start, end := "", c.now, time.Time{}
+	if row != nil {
+		sanction, start, end = row.Kind, row.ImposedAt, row.ExpiresAt
+	}
+	if !a.EffectiveAt.IsZero() {
+		start = a.EffectiveAt
+	}
+	desc, lost := scope(tier, sanction)
+	e := c.pol.Enforcement
+	g := e.Grounds[d.Ground]
+	ground := StatementGround{ID: d.Ground, Clause: g.Clause, Type: "incompatible_content"}
+	if g.Illegal {
+		ground.Type, ground.LegalGround = "illegal_content", g.LegalGround
+	}
+	appeal := AppealPath{Available: true, How: "Reply with a plan of action: the root cause, the corrective action taken and the preventive measures.",
+		Deadline: c.now.AddDate(0, c.pol.Appeals.ComplaintWindowMonths, 0)}
+	appealTier := tier
+	if sanction == TemporarySuspension {
+		appealTier = Suspended
+	} else if sanction == PermanentBan {
+		appealTier = Blocked
+	}
+	if appealTier == Blocked {
+		appeal.Deadline = start.Add(c.pol.Appeals.BlockedWindow.Std())
+	}
+	if sla, ok := c.pol.Appeals.SLA[appealTier]; ok {
+		appeal.DecidedWithin = sla.String()
+	}
+	facts := d.Reason
+	if automatedDetection(d.Source) {
+		facts += " " + detectedBy(d.Source)
+	}
+	st := Statement{ID: s.NewID(), AccountID: c.st.AccountID, ActionID: a.ID, IssuedAt: c.now, EffectiveAt: start,
+		Restriction: StatementRestriction{Tier: tier, Sanction: sanction, Description: desc, Scope: lost, Start: start, End: end},
+		Facts:       strings.TrimSpace(facts), Source: d.Source, AutomatedDetection: automatedDetection(d.Source), AutomatedDecision: !by.Human,
+		Ground: ground, Business: c.business, NoticeException: d.Exception,
+		Redress: Redress{Appeal: appeal,
+			OutOfCourt: "You may refer the decision to a certified out-of-court dispute settlement body.",
+			Judicial:   "You may challenge the decision before the competent court."}}
+	st.DSA = dsaRecord(st, g.Category, d.Notifier)
+	return st
+}
+
+// detectedBy explains in words which automated means found the problem.
+func detectedBy(source string) string {
+	switch source {
+	case SourceDMCA:
+		return "The account reached the policy's count of accepted DMCA takedowns within its window, which restricts it automatically."
+	case SourceLogistics:
+		return "Our fulfilment monitoring found the seller over the policy's threshold over the last weeks."
+	case SourceRisk:
+		return "Our risk signals raised the account for review."
+	}
+	return "Our automated checks detected it."
+}
+
+// dsaRecord is the statement in the EU DSA Transparency Database's field
+// names and values (R-C2). It carries no personal data: the platform's
+// unique id is the statement's own id, not the account's.
+func dsaRecord(st Statement, category, notifier string) map[string]any {
+	date := func(t time.Time) string { return t.UTC().Format("2006-01-02") }
+	r := map[string]any{
+		"puid":                st.ID,
+		"decision_facts":      st.Facts,
+		"category":            category,
+		"content_type":        []string{"CONTENT_TYPE_OTHER"},
+		"content_type_other":  "marketplace account",
+		"automated_detection": map[bool]string{true: "Yes", false: "No"}[st.AutomatedDetection],
+		"automated_decision":  map[bool]string{true: "AUTOMATED_DECISION_FULLY", false: "AUTOMATED_DECISION_NOT_AUTOMATED"}[st.AutomatedDecision],
+		"application_date":    date(st.EffectiveAt),
+		"content_date":        date(st.IssuedAt),
+		"account_type":        map[bool]string{true: "ACCOUNT_TYPE_BUSINESS", false: "ACCOUNT_TYPE_PRIVATE"}[st.Business],
+	}
+	switch {
+	case st.Source == "report" && notifier == "trusted_flagger":
+		r["source_type"] = "SOURCE_TRUSTED_FLAGGER"
+	case st.Source == "report" && notifier != "internal":
+		r["source_type"] = "SOURCE_ARTICLE_16"
+	default:
+		r["source_type"] = "SOURCE_VOLUNTARY"
+	}
+	if st.Ground.Type == "illegal_content" {
+		r["decision_ground"] = "DECISION_GROUND_ILLEGAL_CONTENT"
+		r["illegal_content_legal_ground"], r["illegal_content_explanation"] = st.Ground.LegalGround, st.Facts
+	} else {
+		r["decision_ground"] = "DECISION_GROUND_INCOMPATIBLE_CONTENT"
+		r["incompatible_content_ground"], r["incompatible_content_explanation"] = st.Ground.Clause, st.Facts
+	}
+	end := func(field string) {
+		if !st.Restriction.End.IsZero() {
+			r[field] = date(st.Restriction.End)
+		}
+	}
+	switch st.Restriction.Tier + st.Restriction.Sanction {
+	case Restricted, LiveSellingLoss:
+		r["decision_provision"] = "DECISION_PROVISION_PARTIAL_SUSPENSION"
+		end("end_date_service_restriction")
+	case Suspended, TemporarySuspension:
+		r["decision_account"], r["decision_provision"] = "DECISION_ACCOUNT_SUSPENDED", "DECISION_PROVISION_TOTAL_SUSPENSION"
+		end("end_date_account_restriction")
+	case Blocked, PermanentBan:
+		r["decision_account"], r["decision_provision"] = "DECISION_ACCOUNT_TERMINATED", "DECISION_PROVISION_TOTAL_TERMINATION"
+	case EarlyPayoutLoss, RaisedCommission:
+		r["decision_monetary"] = "DECISION_MONETARY_OTHER"
+		r["decision_monetary_other"] = st.Restriction.Description
+		end("end_date_monetary_restriction")
+	}
+	return r
+}
+
+// issue stores a statement and sends it to the marketplace for the
+// account holder.
+func (s *Service) issue(ctx context.Context, tx *store.Tx, c *change, st Statement) error {
+	b, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	if err := tx.InsertStatement(ctx, store.Statement{MarketplaceID: c.st.MarketplaceID, ID: st.ID, AccountID: st.AccountID,
+		ActionID: st.ActionID, CreatedAt: st.IssuedAt, EffectiveAt: st.EffectiveAt, Content: b}); err != nil {
+		return fmt.Errorf("store statement: %w", err)
+	}
+	return s.notify(ctx, tx, c.st.MarketplaceID, EventStatement, st)
+}
+
+// Statements returns an account's statements of reasons, newest first.
+func (s *Service) Statements(ctx context.Context, marketplaceID, accountID string, limit int) ([]Statement, error) {
+	rows, err := s.DB.Statements(ctx, marketplaceID, accountID, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Statement, len(rows))
+	for i, r := range rows {
+		if err := json.Unmarshal(r.Content, &out[i]); err != nil {
+			return nil, fmt.Errorf("statement %s: %w", r.ID, err)
+		}
+	}
+	return out, nil
+}
