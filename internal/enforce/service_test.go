@@ -585,7 +585,9 @@ func TestRecommendationsFromCases(t *testing.T) {
 			}
 			return f.CaseID
 		}
-		m := func(i int) cases.Moderator { return cases.Moderator{User: mods[i], Via: audit.Actor{Type: audit.ActorUser, ID: mods[i].ID}} }
+		m := func(i int) cases.Moderator {
+			return cases.Moderator{User: mods[i], Via: audit.Actor{Type: audit.ActorUser, ID: mods[i].ID}}
+		}
 		// An agent's warn on a case moves the account to warning.
 		c1 := report("x1")
 		if _, err := e.cs.Act(ctx, e.mp, m(0), c1, cases.ActionRequest{Action: cases.ActWarn, Template: "warned"}); err != nil {
