@@ -14,7 +14,9 @@ import (
 
 	"github.com/vigil-ts/vigil/internal/app"
 	"github.com/vigil-ts/vigil/internal/bench"
+	"github.com/vigil-ts/vigil/internal/enforce"
 	"github.com/vigil-ts/vigil/internal/obs"
+	"github.com/vigil-ts/vigil/internal/store"
 )
 
 // benchEnv is an in-process server on a loopback port with a fresh
@@ -75,7 +77,7 @@ func (e env) startBench(ctx context.Context, db string) (*benchEnv, error) {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/", a.Handler)
-	mux.Handle("POST /bench/noop", bench.NoOp())
+	mux.Handle("/bench/noop", bench.NoOp())
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		closeAll()
@@ -89,11 +91,11 @@ func (e env) startBench(ctx context.Context, db string) (*benchEnv, error) {
 
 // compare measures the baseline and the target with the same bodies, prints
 // the table and writes the results as JSON.
-func (e env) compare(ctx context.Context, b *benchEnv, f benchFlags, name, path string, bodies [][]byte, itemsPerBody int) (bench.Result, error) {
-	p := bench.NewProgress(e.stderr, "no-op JSON handler", len(bodies))
-	noop := bench.Load(ctx, "no-op JSON handler", b.base+"/bench/noop", b.key, bodies, itemsPerBody, *f.clients, p.Step)
-	p = bench.NewProgress(e.stderr, path, len(bodies))
-	res := bench.Load(ctx, path, b.base+path, b.key, bodies, itemsPerBody, *f.clients, p.Step)
+func (e env) compare(ctx context.Context, b *benchEnv, f benchFlags, name, path string, reqs []bench.Request, itemsPerBody int) (bench.Result, error) {
+	p := bench.NewProgress(e.stderr, "no-op JSON handler", len(reqs))
+	noop := bench.Load(ctx, "no-op JSON handler", b.base, b.key, bench.To("/bench/noop", reqs), itemsPerBody, *f.clients, p.Step)
+	p = bench.NewProgress(e.stderr, path, len(reqs))
+	res := bench.Load(ctx, path, b.base, b.key, reqs, itemsPerBody, *f.clients, p.Step)
 	fmt.Fprint(e.stdout, bench.Table(noop, res))
 	if err := os.MkdirAll(*f.out, 0o755); err != nil {
 		return res, err
@@ -122,7 +124,7 @@ func (e env) benchIngest(ctx context.Context, args []string) error {
 	defer b.close()
 	fmt.Fprintf(e.stdout, "ingest benchmark: %d requests of %d events, %d clients, %s\n", *f.requests, *batch, *f.clients, b.app.DB.Dialect)
 	bodies := bench.IngestBodies(fmt.Sprintf("b%d", time.Now().UnixNano()), *f.requests**batch, *batch, time.Now().Add(-time.Hour))
-	res, err := e.compare(ctx, b, f, "ingest", "/v1/events", bodies, *batch)
+	res, err := e.compare(ctx, b, f, "ingest", "/v1/events", bench.Posts("/v1/events", bodies), *batch)
 	fmt.Fprintf(e.stdout, "events/s: %.0f (%s)\n", res.ItemsPerS, b.app.DB.Dialect)
 	return err
 }
@@ -140,6 +142,50 @@ func (e env) benchReports(ctx context.Context, args []string) error {
 
 // benchEach measures one request per item at path, against the baseline.
 func (e env) benchEach(ctx context.Context, args []string, name, what, unit, path string, bodies func(n int) [][]byte) error {
+	return e.benchRequests(ctx, args, name, what, unit, path, nil, func(n int) []bench.Request { return bench.Posts(path, bodies(n)) })
+}
+
+// benchCapabilities measures the capabilities answer, the hottest path
+// (R-E4): GETs spread over 10,000 accounts, a tenth of them enforced on
+// (tiers and sanctions), after one warm-up pass.
+func (e env) benchCapabilities(ctx context.Context, args []string) error {
+	const accounts = 10_000
+	seed := func(ctx context.Context, b *benchEnv) error {
+		mp, err := b.app.Tenants.Authenticate(ctx, b.key)
+		if err != nil {
+			return err
+		}
+		by := enforce.Person(store.User{ID: "bench", Role: "admin"}, cliActor())
+		for i := 0; i < accounts; i += 10 {
+			acc := fmt.Sprintf("acc-%d", i)
+			if _, err := b.app.Enforce.SetTier(ctx, mp.MarketplaceID, by, acc, enforce.Restricted, enforce.Decision{Template: "counterfeit"}); err != nil {
+				return err
+			}
+			if _, err := b.app.Enforce.Impose(ctx, mp.MarketplaceID, by, acc, enforce.SanctionRequest{Kind: enforce.EarlyPayoutLoss, Duration: "7d",
+				Decision: enforce.Decision{Template: "fulfilment"}}); err != nil {
+				return err
+			}
+		}
+		// Warm the cache as a running deployment's would be.
+		for i := range accounts {
+			if _, err := b.app.Enforce.Capabilities(ctx, mp.MarketplaceID, fmt.Sprintf("acc-%d", i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return e.benchRequests(ctx, args, "capabilities", "capabilities", "answers", "/v1/accounts/{id}/capabilities", seed, func(n int) []bench.Request {
+		out := make([]bench.Request, n)
+		for i := range out {
+			out[i] = bench.Request{Path: fmt.Sprintf("/v1/accounts/acc-%d/capabilities", (i*7919)%accounts)}
+		}
+		return out
+	})
+}
+
+// benchRequests measures reqs against the baseline, after seed prepares
+// the marketplace.
+func (e env) benchRequests(ctx context.Context, args []string, name, what, unit, path string, seed func(context.Context, *benchEnv) error, reqs func(n int) []bench.Request) error {
 	fs, f := e.benchFlagSet(name, 5000)
 	if err := parse(fs, args); err != nil {
 		return err
@@ -149,8 +195,13 @@ func (e env) benchEach(ctx context.Context, args []string, name, what, unit, pat
 		return err
 	}
 	defer b.close()
+	if seed != nil {
+		if err := seed(ctx, b); err != nil {
+			return fmt.Errorf("prepare %s: %w", name, err)
+		}
+	}
 	fmt.Fprintf(e.stdout, "%s benchmark: %d %s, %d clients, %s\n", what, *f.requests, unit, *f.clients, b.app.DB.Dialect)
-	res, err := e.compare(ctx, b, f, name, path, bodies(*f.requests), 1)
+	res, err := e.compare(ctx, b, f, name, path, reqs(*f.requests), 1)
 	fmt.Fprintf(e.stdout, "%s/s: %.0f, p50 %s, p99 %s (%s)\n", unit, res.ItemsPerS, res.P50.Round(10*time.Microsecond), res.P99.Round(10*time.Microsecond), b.app.DB.Dialect)
 	return err
 }

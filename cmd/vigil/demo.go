@@ -29,6 +29,13 @@ func (e env) loadDemo(ctx context.Context, a *app.App, base string) error {
 	if _, err := demo.FileReports(ctx, a.Cases, l.MarketplaceID); err != nil {
 		return fmt.Errorf("load demo: %w", err)
 	}
+	if _, err := demo.Enforce(ctx, a.DB, a.Enforce, l.MarketplaceID); err != nil {
+		return fmt.Errorf("load demo: %w", err)
+	}
+	// The logistics rules look at the sellers the events touched.
+	if _, err := a.Enforce.Sweep(ctx, 1000); err != nil {
+		return fmt.Errorf("load demo: %w", err)
+	}
 	fmt.Fprintf(e.stdout, `Demo marketplace %q loaded: %d events (%d new, %d already there).
   Console:  %s/console/   login %s / %s
   API key:  %s

@@ -38,7 +38,7 @@ Usage:
   vigil risk refresh [--db …]                  computes the scores waiting for a refresh now
   vigil eval [-v] FILE.jsonl…                  precision and recall of the checks on labelled examples
   vigil demo [--db …]                          loads the demo marketplace
-  vigil bench ingest|checks|reports [--db …] [--requests N] [--clients N]
+  vigil bench ingest|checks|reports|capabilities [--db …] [--requests N] [--clients N]
   vigil version
 
 --db defaults to $VIGIL_DB, else ./vigil.db (SQLite). Roles: agent,
@@ -95,7 +95,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.demo(ctx, rest)
 	case "bench":
 		return e.sub(ctx, "bench", rest, map[string]func(context.Context, []string) error{"ingest": e.benchIngest, "checks": e.benchChecks,
-			"reports": e.benchReports})
+			"reports": e.benchReports, "capabilities": e.benchCapabilities})
 	case "version", "--version":
 		fmt.Fprintln(stdout, "vigil", version)
 		return nil

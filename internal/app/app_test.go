@@ -31,6 +31,12 @@ type server struct {
 func start(t *testing.T, d store.Dialect, cfg app.Config) *server {
 	t.Helper()
 	cfg.DB = storetest.DSN(t, d)
+	return startOn(t, cfg)
+}
+
+// startOn runs an app on cfg.DB, which another app may share.
+func startOn(t *testing.T, cfg app.Config) *server {
+	t.Helper()
 	if cfg.PollInterval == 0 {
 		cfg.PollInterval = 50 * time.Millisecond
 	}

@@ -31,16 +31,42 @@ type Result struct {
 	FirstError string        `json:"first_error,omitempty"`
 }
 
-// Load sends bodies to url from clients concurrent clients and measures
-// throughput (items per second, itemsPerBody items in each body) and latency
-// percentiles. progress, if not nil, is called after each request.
-func Load(ctx context.Context, name, url, apiKey string, bodies [][]byte, itemsPerBody, clients int, progress func()) Result {
+// Request is one request of a load: Body posted to Path, or Path read
+// with GET when Body is nil.
+type Request struct {
+	Path string
+	Body []byte
+}
+
+// Posts are the requests posting each body to path.
+func Posts(path string, bodies [][]byte) []Request {
+	out := make([]Request, len(bodies))
+	for i, b := range bodies {
+		out[i] = Request{Path: path, Body: b}
+	}
+	return out
+}
+
+// To is the same requests sent to another path: the baseline's.
+func To(path string, reqs []Request) []Request {
+	out := make([]Request, len(reqs))
+	for i, r := range reqs {
+		out[i] = Request{Path: path, Body: r.Body}
+	}
+	return out
+}
+
+// Load sends reqs to the server at base from clients concurrent clients
+// and measures throughput (items per second, itemsPerBody items in each
+// request) and latency percentiles. progress, if not nil, is called after
+// each request.
+func Load(ctx context.Context, name, base, apiKey string, reqs []Request, itemsPerBody, clients int, progress func()) Result {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}, Timeout: time.Minute}
-	lat := make([]time.Duration, len(bodies))
+	lat := make([]time.Duration, len(reqs))
 	var next atomic.Int64
 	var errs atomic.Int64
 	var firstErr sync.Once
-	res := Result{Name: name, Requests: len(bodies), Items: len(bodies) * itemsPerBody}
+	res := Result{Name: name, Requests: len(reqs), Items: len(reqs) * itemsPerBody}
 	start := time.Now()
 	var wg sync.WaitGroup
 	for range clients {
@@ -49,11 +75,11 @@ func Load(ctx context.Context, name, url, apiKey string, bodies [][]byte, itemsP
 			defer wg.Done()
 			for {
 				i := int(next.Add(1) - 1)
-				if i >= len(bodies) || ctx.Err() != nil {
+				if i >= len(reqs) || ctx.Err() != nil {
 					return
 				}
 				t := time.Now()
-				err := post(ctx, client, url, apiKey, bodies[i])
+				err := send(ctx, client, base, apiKey, reqs[i])
 				lat[i] = time.Since(t)
 				if err != nil {
 					errs.Add(1)
@@ -74,12 +100,18 @@ func Load(ctx context.Context, name, url, apiKey string, bodies [][]byte, itemsP
 	return res
 }
 
-func post(ctx context.Context, c *http.Client, url, apiKey string, body []byte) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+func send(ctx context.Context, c *http.Client, base, apiKey string, r Request) error {
+	method, body := http.MethodGet, io.Reader(nil)
+	if r.Body != nil {
+		method, body = http.MethodPost, bytes.NewReader(r.Body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, base+r.Path, body)
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Content-Type", "application/json")
+	if r.Body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	req.Header.Set("Authorization", "Bearer "+apiKey)
 	resp, err := c.Do(req)
 	if err != nil {
@@ -100,14 +132,16 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 	return sorted[min(len(sorted)-1, int(float64(len(sorted))*p))]
 }
 
-// NoOp is the baseline handler: it reads and decodes the request body as
+// NoOp is the baseline handler: it reads and decodes a posted body as
 // JSON and answers a small JSON document, doing no work of its own.
 func NoOp() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var v map[string]any
-		if err := json.NewDecoder(r.Body).Decode(&v); err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
+		if r.Method == http.MethodPost {
+			if err := json.NewDecoder(r.Body).Decode(&v); err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
 		}
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"ok":true}`)

@@ -1,7 +1,6 @@
 package cases_test
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,6 +20,7 @@ import (
 	"github.com/vigil-ts/vigil/internal/detect/text"
 	"github.com/vigil-ts/vigil/internal/event"
 	"github.com/vigil-ts/vigil/internal/ingest"
+	"github.com/vigil-ts/vigil/internal/outbox/outboxtest"
 	"github.com/vigil-ts/vigil/internal/policy"
 	"github.com/vigil-ts/vigil/internal/store"
 	"github.com/vigil-ts/vigil/internal/store/storetest"
@@ -31,53 +31,13 @@ import (
 
 func TestMain(m *testing.M) { storetest.Main(m) }
 
-// sent is one webhook the service queued.
-type sent struct {
-	Type string
-	Data map[string]any
-}
-
-// recorder is the webhook edge: it keeps what would be delivered.
-type recorder struct {
-	mu   sync.Mutex
-	sent []sent
-}
-
-func (r *recorder) Notify(_ context.Context, _ *store.Tx, _ string, typ string, data any) (int, error) {
-	b, err := json.Marshal(data)
-	if err != nil {
-		return 0, err
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		return 0, err
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.sent = append(r.sent, sent{typ, m})
-	return 1, nil
-}
-
-// of returns the webhooks of one type so far.
-func (r *recorder) of(typ string) []sent {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []sent
-	for _, s := range r.sent {
-		if s.Type == typ {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 // env is a cases service over a fresh database with a settable clock.
 type env struct {
 	db    *store.DB
 	d     svc.Deps
 	cs    *cases.Service
 	pols  *check.Policies
-	hooks *recorder
+	hooks *outboxtest.Recorder
 	mp    string
 	users *user.Service
 	ing   *ingest.Service
@@ -89,7 +49,7 @@ var system = audit.Actor{Type: audit.ActorSystem, ID: "test"}
 
 func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
-	e := &env{db: db, hooks: &recorder{}, now: time.Now().UTC().Truncate(time.Second)}
+	e := &env{db: db, hooks: &outboxtest.Recorder{}, now: time.Now().UTC().Truncate(time.Second)}
 	e.d = svc.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	e.d.Now = func() time.Time { e.mu.Lock(); defer e.mu.Unlock(); return e.now }
 	ctx := t.Context()
@@ -193,8 +153,8 @@ func TestReportsCluster(t *testing.T) {
 		if _, err := e.cs.File(t.Context(), e.mp, system, report("listing", "l1", "harassment", "r1", "user"), "k1"); !errors.Is(err, cases.ErrKeyReused) {
 			t.Fatalf("key reused for another report: %v", err)
 		}
-		if len(e.hooks.of(cases.EventReportReceived)) != 3 {
-			t.Fatalf("confirmations: %v", e.hooks.of(cases.EventReportReceived))
+		if len(e.hooks.Of(cases.EventReportReceived)) != 3 {
+			t.Fatalf("confirmations: %v", e.hooks.Of(cases.EventReportReceived))
 		}
 		st, err := e.cs.Status(t.Context(), e.mp, strings.ToLower(a.Reference))
 		if err != nil || st.Status != "received" || st.Reference != a.Reference {
@@ -287,8 +247,8 @@ func TestSpike(t *testing.T) {
 			id = e.file(t, report("listing", "viral", "offensive_content", fmt.Sprintf("u%02d", i), "user"), "").CaseID
 		}
 		v := e.view(t, id)
-		if !v.Spike || v.ReportCount != 70 || len(e.hooks.of(cases.EventSpike)) != 1 {
-			t.Fatalf("spike %v, %d reporters, %d spike webhooks", v.Spike, v.ReportCount, len(e.hooks.of(cases.EventSpike)))
+		if !v.Spike || v.ReportCount != 70 || len(e.hooks.Of(cases.EventSpike)) != 1 {
+			t.Fatalf("spike %v, %d reporters, %d spike webhooks", v.Spike, v.ReportCount, len(e.hooks.Of(cases.EventSpike)))
 		}
 		alerts, err := e.cs.Alerts(t.Context(), e.mp)
 		if err != nil || len(alerts) != 1 || alerts[0].Kind != "spike" || alerts[0].CaseID != id {
@@ -303,8 +263,8 @@ func TestSpike(t *testing.T) {
 			e.listing(t, fmt.Sprintf("s%d", i), "spammer", "Phone", "A phone", 5000)
 			e.file(t, report("listing", fmt.Sprintf("s%d", i), "spam_or_misleading", "x", "user"), "")
 		}
-		if len(e.hooks.of(cases.EventSpike)) != 2 || !strings.Contains(fmt.Sprint(e.hooks.of(cases.EventSpike)[1].Data["detail"]), "account spammer") {
-			t.Fatalf("account spike: %+v", e.hooks.of(cases.EventSpike))
+		if len(e.hooks.Of(cases.EventSpike)) != 2 || !strings.Contains(fmt.Sprint(e.hooks.Of(cases.EventSpike)[1].Data["detail"]), "account spammer") {
+			t.Fatalf("account spike: %+v", e.hooks.Of(cases.EventSpike))
 		}
 		m := e.moderator(t, "agent", user.Agent)
 		if err := e.cs.Acknowledge(t.Context(), e.mp, m, alerts[0].ID); err != nil {
@@ -376,8 +336,8 @@ func TestSLAAndClaims(t *testing.T) {
 		if sw, _ := e.cs.Sweep(ctx, 100); sw != (cases.Swept{}) {
 			t.Fatalf("a second sweep repeated alerts: %+v", sw)
 		}
-		if len(e.hooks.of(cases.EventSLAAtRisk)) != 1 || len(e.hooks.of(cases.EventSLABreached)) != 1 {
-			t.Fatalf("SLA webhooks: %v", e.hooks.sent)
+		if len(e.hooks.Of(cases.EventSLAAtRisk)) != 1 || len(e.hooks.Of(cases.EventSLABreached)) != 1 {
+			t.Fatalf("SLA webhooks: %v", e.hooks.All())
 		}
 		dash, err := e.cs.Dashboard(ctx, e.mp, 3)
 		if err != nil || dash.Now.Breached != 1 || len(dash.Days) != 3 {
@@ -436,7 +396,7 @@ func TestResolveAndNotify(t *testing.T) {
 		if want := []string{"report_added", "report_added", "recommend_tier", "escalate", "closed"}; !slices.Equal(kinds, want) {
 			t.Fatalf("history %v, want %v", kinds, want)
 		}
-		closed := e.hooks.of(cases.EventReportClosed)
+		closed := e.hooks.Of(cases.EventReportClosed)
 		if len(closed) != 2 {
 			t.Fatalf("report.closed: %v", closed)
 		}
@@ -451,8 +411,8 @@ func TestResolveAndNotify(t *testing.T) {
 		if st, _ := e.cs.Status(t.Context(), e.mp, a.Reference); st.Status != "closed" || st.Outcome != "action_taken" {
 			t.Fatalf("reporter status: %+v", st)
 		}
-		if len(e.hooks.of(check.StatusChangedEvent)) != 1 || len(e.hooks.of(cases.EventCaseClosed)) != 1 {
-			t.Fatalf("webhooks: %v", e.hooks.sent)
+		if len(e.hooks.Of(check.StatusChangedEvent)) != 1 || len(e.hooks.Of(cases.EventCaseClosed)) != 1 {
+			t.Fatalf("webhooks: %v", e.hooks.All())
 		}
 		if _, err := e.act(t, senior, a.CaseID, cases.ActionRequest{Action: cases.ActDismiss, Template: "no_violation"}); !errors.Is(err, cases.ErrForbidden) {
 			t.Fatalf("a closed case closed again: %v", err)
@@ -490,12 +450,12 @@ func TestMisuse(t *testing.T) {
 		for i := range 3 {
 			dismiss(i)
 		}
-		if w := e.hooks.of(cases.EventReporterWarned); len(w) != 1 || w[0].Data["reporter_id"] != "troll" {
+		if w := e.hooks.Of(cases.EventReporterWarned); len(w) != 1 || w[0].Data["reporter_id"] != "troll" {
 			t.Fatalf("warning after 3: %v", w)
 		}
 		dismiss(3)
 		dismiss(4)
-		if s := e.hooks.of(cases.EventReporterSusp); len(s) != 1 || s[0].Data["action"] != policy.MisuseDeprioritise {
+		if s := e.hooks.Of(cases.EventReporterSusp); len(s) != 1 || s[0].Data["action"] != policy.MisuseDeprioritise {
 			t.Fatalf("suspension after 5: %v", s)
 		}
 		v := e.view(t, e.file(t, report("listing", "x9", "spam_or_misleading", "troll", "user"), "").CaseID)
@@ -554,7 +514,7 @@ func TestProactiveAndAssignment(t *testing.T) {
 
 		e.listing(t, "phish", "crook", "Cheap iPhone", "Pay securely here: http://203.0.113.9/secure-payment/login", 9900)
 		f := e.file(t, report("listing", "phish", "suspicious_contact", "r1", "user"), "")
-		if td := e.hooks.of(check.TakedownEvent); len(td) != 1 || td[0].Data["report"] != f.Reference {
+		if td := e.hooks.Of(check.TakedownEvent); len(td) != 1 || td[0].Data["report"] != f.Reference {
 			t.Fatalf("takedown: %v", td)
 		}
 		if !slices.ContainsFunc(e.view(t, f.CaseID).History, func(s cases.Step) bool { return s.Kind == "evidence" }) {

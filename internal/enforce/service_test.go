@@ -19,6 +19,7 @@ import (
 	"github.com/vigil-ts/vigil/internal/enforce"
 	"github.com/vigil-ts/vigil/internal/event"
 	"github.com/vigil-ts/vigil/internal/ingest"
+	"github.com/vigil-ts/vigil/internal/outbox/outboxtest"
 	"github.com/vigil-ts/vigil/internal/store"
 	"github.com/vigil-ts/vigil/internal/store/storetest"
 	"github.com/vigil-ts/vigil/internal/svc"
@@ -27,51 +28,13 @@ import (
 
 func TestMain(m *testing.M) { storetest.Main(m) }
 
-type sent struct {
-	Type string
-	Data map[string]any
-}
-
-// recorder is the webhook edge: it keeps what would be delivered.
-type recorder struct {
-	mu   sync.Mutex
-	sent []sent
-}
-
-func (r *recorder) Notify(_ context.Context, _ *store.Tx, _ string, typ string, data any) (int, error) {
-	b, err := json.Marshal(data)
-	if err != nil {
-		return 0, err
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		return 0, err
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.sent = append(r.sent, sent{typ, m})
-	return 1, nil
-}
-
-func (r *recorder) of(typ string) []sent {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []sent
-	for _, s := range r.sent {
-		if s.Type == typ {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 // env is an enforcement service over a fresh database with a settable
 // clock, fed by real ingestion.
 type env struct {
 	db    *store.DB
 	en    *enforce.Service
 	cs    *cases.Service
-	hooks *recorder
+	hooks *outboxtest.Recorder
 	ing   *ingest.Service
 	mp    string
 	mu    sync.Mutex
@@ -83,7 +46,7 @@ var system = audit.Actor{Type: audit.ActorSystem, ID: "test"}
 
 func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
-	e := &env{db: db, hooks: &recorder{}, now: time.Now().UTC().Truncate(time.Second)}
+	e := &env{db: db, hooks: &outboxtest.Recorder{}, now: time.Now().UTC().Truncate(time.Second)}
 	d := svc.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	d.Now = func() time.Time { e.mu.Lock(); defer e.mu.Unlock(); return e.now }
 	mp, err := tenant.New(d).CreateMarketplace(t.Context(), system, "Alpha")
@@ -254,7 +217,7 @@ func TestDMCARules(t *testing.T) {
 		if c := e.caps(t, "a4"); c.Tier != enforce.Suspended {
 			t.Fatalf("DMCA rule lowered a tier: %s", c.Tier)
 		}
-		if n := len(e.hooks.of(enforce.EventTierChanged)); n != 4 {
+		if n := len(e.hooks.Of(enforce.EventTierChanged)); n != 4 {
 			t.Errorf("tier webhooks: %d, want 4", n)
 		}
 	})
@@ -298,7 +261,7 @@ func TestManualTiersAndRoles(t *testing.T) {
 		if r.Capabilities.Tier != enforce.Restricted || r.Action.Actor.ID != "u-senior_moderator" || r.Action.Source != enforce.SourceReport {
 			t.Fatalf("result: %+v", r)
 		}
-		if got := e.hooks.of(enforce.EventStatement); len(got) != 1 || got[0].Data["id"] != st.ID {
+		if got := e.hooks.Of(enforce.EventStatement); len(got) != 1 || got[0].Data["id"] != st.ID {
 			t.Fatalf("statement webhook: %+v", got)
 		}
 		// Lowering is for the reverse role; warning needs no statement.
@@ -366,7 +329,7 @@ func TestSanctionsExpireAndRemedialLifts(t *testing.T) {
 		if err != nil || sw.Expired != 1 {
 			t.Fatalf("sweep: %+v %v", sw, err)
 		}
-		if got := e.hooks.of(enforce.EventSanctionEnded); len(got) != 2 || got[1].Data["status"] != "expired" {
+		if got := e.hooks.Of(enforce.EventSanctionEnded); len(got) != 2 || got[1].Data["status"] != "expired" {
 			t.Fatalf("ended webhooks: %+v", got)
 		}
 		if sw, _ := e.en.Sweep(ctx, 100); sw.Expired != 0 {
@@ -399,7 +362,7 @@ func TestFrozenOrders(t *testing.T) {
 		if err != nil || !slices.Equal(r.Capabilities.FrozenOrders, []string{"o1", "o2", "o3"}) || r.Capabilities.InFlight["created"] != enforce.OrdersFrozen {
 			t.Fatalf("suspended: %+v %v", r.Capabilities, err)
 		}
-		frozen := e.hooks.of(enforce.EventOrdersFrozen)
+		frozen := e.hooks.Of(enforce.EventOrdersFrozen)
 		if len(frozen) != 1 || fmt.Sprint(frozen[0].Data["orders"]) != "[o1 o2 o3]" {
 			t.Fatalf("frozen webhook: %+v", frozen)
 		}
@@ -414,7 +377,7 @@ func TestFrozenOrders(t *testing.T) {
 		if err != nil || len(r.Capabilities.FrozenOrders) != 0 || r.Capabilities.InFlight["shipped"] != enforce.OrdersMayComplete {
 			t.Fatalf("unsuspended: %+v %v", r.Capabilities, err)
 		}
-		if un := e.hooks.of(enforce.EventOrdersUnfrozen); len(un) != 1 || fmt.Sprint(un[0].Data["orders"]) != "[o1 o3 o5]" {
+		if un := e.hooks.Of(enforce.EventOrdersUnfrozen); len(un) != 1 || fmt.Sprint(un[0].Data["orders"]) != "[o1 o3 o5]" {
 			t.Fatalf("unfrozen webhook: %+v", un)
 		}
 		// A temporary suspension freezes until it expires.
@@ -456,7 +419,7 @@ func TestBusinessTerminationNotice(t *testing.T) {
 		if c := r.Capabilities; c.Tier != enforce.Clear || !c.CanList || !c.TerminationAt.Equal(st.EffectiveAt) {
 			t.Fatalf("during the notice period: %+v", c)
 		}
-		if got := e.hooks.of(enforce.EventTerminationSchedule); len(got) != 1 {
+		if got := e.hooks.Of(enforce.EventTerminationSchedule); len(got) != 1 {
 			t.Fatalf("scheduled webhook: %+v", got)
 		}
 		// The notice runs out: blocked at once, recorded by the sweep.
@@ -693,7 +656,7 @@ func TestCapabilitiesAcrossProcesses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := enforce.New(d, pols, &recorder{}, 0)
+	b := enforce.New(d, pols, &outboxtest.Recorder{}, 0)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	go b.Watch(ctx)

@@ -24,16 +24,11 @@ type SweepArgs struct{}
 func (SweepArgs) Kind() string { return "enforcement_sweep" }
 
 // Worker runs the sweep.
-func (s *Service) Worker() river.Worker[SweepArgs] { return &sweeper{s: s} }
-
-type sweeper struct {
-	river.WorkerDefaults[SweepArgs]
-	s *Service
-}
-
-func (w *sweeper) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
-	_, err := w.s.Sweep(ctx, 500)
-	return err
+func (s *Service) Worker() river.Worker[SweepArgs] {
+	return river.WorkFunc(func(ctx context.Context, _ *river.Job[SweepArgs]) error {
+		_, err := s.Sweep(ctx, 500)
+		return err
+	})
 }
 
 // Swept counts what one sweep did.

@@ -119,14 +119,9 @@ func (RefreshArgs) Kind() string { return "risk_refresh" }
 const refreshBatch = 500
 
 // Worker returns the River worker for RefreshArgs.
-func (s *Service) Worker() river.Worker[RefreshArgs] { return &worker{s: s} }
-
-type worker struct {
-	river.WorkerDefaults[RefreshArgs]
-	s *Service
-}
-
-func (w *worker) Work(ctx context.Context, _ *river.Job[RefreshArgs]) error {
-	_, err := w.s.RefreshDirty(ctx, refreshBatch)
-	return err
+func (s *Service) Worker() river.Worker[RefreshArgs] {
+	return river.WorkFunc(func(ctx context.Context, _ *river.Job[RefreshArgs]) error {
+		_, err := s.RefreshDirty(ctx, refreshBatch)
+		return err
+	})
 }

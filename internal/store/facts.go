@@ -33,8 +33,15 @@ func (c conn) AccountFacts(ctx context.Context, marketplaceID, accountID string)
 		FROM accounts a WHERE a.marketplace_id = $1 AND a.id = $2`, marketplaceID, accountID).
 		Scan(&f.Kind, &f.Country, &registered, &f.ListingsCount, &f.OrdersCount, &f.ReviewsCount, &f.Tier)
 	if isNoRows(err) {
+		// An account the marketplace never described may still have been
+		// enforced on (a report, a DMCA strike).
 		f.Tier = "clear"
-		return f, nil
+		err = c.q.QueryRowContext(ctx, `SELECT tier FROM enforcement_states WHERE marketplace_id = $1 AND account_id = $2`,
+			marketplaceID, accountID).Scan(&f.Tier)
+		if isNoRows(err) {
+			err = nil
+		}
+		return f, err
 	}
 	if err != nil {
 		return f, err

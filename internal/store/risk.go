@@ -83,21 +83,7 @@ type DirtyAccount struct {
 // least recently touched first.
 func (c conn) DirtyAccounts(ctx context.Context, limit int) ([]DirtyAccount, error) {
 	rows, err := c.q.QueryContext(ctx, `SELECT marketplace_id, account_id, since FROM risk_dirty ORDER BY since LIMIT $1`, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []DirtyAccount
-	for rows.Next() {
-		var d DirtyAccount
-		var since int64
-		if err := rows.Scan(&d.MarketplaceID, &d.AccountID, &since); err != nil {
-			return nil, err
-		}
-		d.Since = fromMicros(since)
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanDirty)
 }
 
 // ClearDirty drops an account from the refresh set unless it was touched
