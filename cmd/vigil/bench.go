@@ -75,6 +75,14 @@ func (e env) startBench(ctx context.Context, db string) (*benchEnv, error) {
 		closeAll()
 		return nil, err
 	}
+	// Capabilities come from memory once the process hears changes, as in
+	// serve.
+	watch, stop := context.WithCancel(ctx)
+	cleanup = append(cleanup, stop)
+	go a.Changes.Run(watch)
+	for deadline := time.Now().Add(10 * time.Second); !a.Enforce.CacheLive() && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
 	mux := http.NewServeMux()
 	mux.Handle("/", a.Handler)
 	mux.Handle("/bench/noop", bench.NoOp())

@@ -14,6 +14,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
+	"github.com/vigil-ts/vigil/internal/appeal"
 	"github.com/vigil-ts/vigil/internal/audit"
 	"github.com/vigil-ts/vigil/internal/cases"
 	"github.com/vigil-ts/vigil/internal/check"
@@ -38,6 +39,7 @@ type Deps struct {
 	Fraud    *fraud.Service
 	Cases    *cases.Service
 	Enforce  *enforce.Service
+	Appeals  *appeal.Service
 	Log      *slog.Logger
 	// Ingested is told how many events each request stored (metrics).
 	Ingested func(n int)
@@ -70,6 +72,7 @@ func New(mux *http.ServeMux, d Deps, version string) huma.API {
 	h.registerRisk(api)
 	h.registerCases(api)
 	h.registerEnforcement(api)
+	h.registerAppeals(api)
 	return api
 }
 
@@ -123,6 +126,9 @@ func (h *handlers) authenticate(api huma.API) func(huma.Context, func(huma.Conte
 // Unexpected errors are logged and answered without internals.
 func (h *handlers) problem(ctx context.Context, err error) error {
 	var se huma.StatusError
+	if mapped, ok := appealErr(err); ok {
+		return mapped
+	}
 	switch {
 	case errors.As(err, &se):
 		return err

@@ -16,7 +16,9 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/vigil-ts/vigil/internal/api"
+	"github.com/vigil-ts/vigil/internal/appeal"
 	"github.com/vigil-ts/vigil/internal/cases"
+	"github.com/vigil-ts/vigil/internal/change"
 	"github.com/vigil-ts/vigil/internal/check"
 	"github.com/vigil-ts/vigil/internal/enforce"
 	"github.com/vigil-ts/vigil/internal/fraud"
@@ -75,8 +77,12 @@ type App struct {
 	Fraud    *fraud.Service
 	Cases    *cases.Service
 	Enforce  *enforce.Service
-	Jobs     *jobs.Client
-	Metrics  *obs.Metrics
+	Appeals  *appeal.Service
+	// Changes keeps the in-memory caches (API keys, capabilities) in step
+	// with other processes on the same PostgreSQL database.
+	Changes *change.Watcher
+	Jobs    *jobs.Client
+	Metrics *obs.Metrics
 	// Handler serves every HTTP route.
 	Handler http.Handler
 }
@@ -128,14 +134,21 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	a.Enforce = enforce.New(a.Deps, a.Policies, a.Outbox, cfg.CapabilitiesCache)
 	a.Enforce.Holder, a.Cases.Enforcer = a.Cases, a.Enforce
 	river.AddWorker(workers, a.Enforce.Worker())
+	a.Appeals = appeal.New(a.Deps, a.Policies, a.Outbox, a.Enforce)
+	river.AddWorker(workers, a.Appeals.Worker())
+	a.Changes = change.NewWatcher(db)
+	a.Changes.Add(enforce.Topic, a.Enforce)
+	a.Changes.Add(tenant.Topic, a.Tenants)
 	refresh := river.NewPeriodicJob(river.PeriodicInterval(cfg.RiskInterval),
 		func() (river.JobArgs, *river.InsertOpts) { return fraud.RefreshArgs{}, nil }, nil)
 	sweep := river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepInterval),
 		func() (river.JobArgs, *river.InsertOpts) { return cases.SweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})
 	enforceSweep := river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepInterval),
 		func() (river.JobArgs, *river.InsertOpts) { return enforce.SweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})
+	appealSweep := river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepInterval),
+		func() (river.JobArgs, *river.InsertOpts) { return appeal.SweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})
 	a.Jobs, err = jobs.New(db, workers, jobs.Config{Work: cfg.Workers > 0, Workers: cfg.Workers, PollInterval: cfg.PollInterval,
-		Periodic: []*river.PeriodicJob{refresh, sweep, enforceSweep},
+		Periodic: []*river.PeriodicJob{refresh, sweep, enforceSweep, appealSweep},
 		Log:      log.With("component", "jobs")})
 	if err != nil {
 		db.Close()
@@ -158,7 +171,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 
 func (a *App) routes() http.Handler {
 	mux := http.NewServeMux()
-	api.New(mux, api.Deps{DB: a.DB, Tenants: a.Tenants, Ingest: a.Ingest, Outbox: a.Outbox, Policies: a.Policies, Checks: a.Checks, Fraud: a.Fraud, Cases: a.Cases, Enforce: a.Enforce, Log: a.Log, Ingested: a.Metrics.Ingested}, a.Cfg.Version)
+	api.New(mux, api.Deps{DB: a.DB, Tenants: a.Tenants, Ingest: a.Ingest, Outbox: a.Outbox, Policies: a.Policies, Checks: a.Checks, Fraud: a.Fraud, Cases: a.Cases, Enforce: a.Enforce, Appeals: a.Appeals, Log: a.Log, Ingested: a.Metrics.Ingested}, a.Cfg.Version)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -211,11 +224,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	// Every serving process drops cached capabilities when another
-	// process changes a standing (PostgreSQL notifications).
+	// Every serving process drops cached keys and capabilities when
+	// another process changes them (PostgreSQL notifications).
 	watch, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
-	go a.Enforce.Watch(watch)
+	go a.Changes.Run(watch)
 	if a.Cfg.Workers > 0 {
 		if err := a.Jobs.Start(ctx); err != nil {
 			return fmt.Errorf("start workers: %w", err)

@@ -124,6 +124,12 @@ func TestCapabilitiesAcrossServers(t *testing.T) {
 	b := startOn(t, app.Config{DB: dsn})
 	mp, key := a.tenant(t, "Alpha")
 	senior := a.moderator(t, mp, user.SeniorModerator)
+	tier := func(s *server) string {
+		return s.do(t, "GET", "/v1/accounts/acc/capabilities", key, nil).want(t, 200).Body["tier"].(string)
+	}
+	if tier(b) != "clear" {
+		t.Fatal("not clear")
+	}
 	for _, s := range []*server{a, b} {
 		deadline := time.Now().Add(5 * time.Second)
 		for !s.Enforce.CacheLive() {
@@ -132,12 +138,6 @@ func TestCapabilitiesAcrossServers(t *testing.T) {
 			}
 			time.Sleep(5 * time.Millisecond)
 		}
-	}
-	tier := func(s *server) string {
-		return s.do(t, "GET", "/v1/accounts/acc/capabilities", key, nil).want(t, 200).Body["tier"].(string)
-	}
-	if tier(b) != "clear" {
-		t.Fatal("not clear")
 	}
 	for i, want := range []string{"flagged", "restricted", "warning"} {
 		a.do(t, "POST", "/v1/accounts/acc/tier", key, map[string]any{"moderator_id": senior, "tier": want, "reason": fmt.Sprint("step ", i)}).want(t, 200)
@@ -148,5 +148,21 @@ func TestCapabilitiesAcrossServers(t *testing.T) {
 			}
 			time.Sleep(5 * time.Millisecond)
 		}
+	}
+	// API keys are cached too: a key revoked through A stops working on B.
+	k2, secret, err := a.Tenants.CreateKey(context.Background(), audit.Actor{Type: audit.ActorSystem, ID: "test"}, mp, "second")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.do(t, "GET", "/v1/accounts/acc/capabilities", secret, nil).want(t, 200)
+	if err := a.Tenants.RevokeKey(context.Background(), audit.Actor{Type: audit.ActorSystem, ID: "test"}, mp, k2.ID); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for b.do(t, "GET", "/v1/accounts/acc/capabilities", secret, nil).Status != 401 {
+		if time.Now().After(deadline) {
+			t.Fatal("server B still accepts the revoked key")
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

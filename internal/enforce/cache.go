@@ -3,109 +3,32 @@ package enforce
 import (
 	"context"
 	"errors"
-	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/vigil-ts/vigil/internal/store"
 )
 
-// cache holds accounts' standings in memory for the capabilities answer,
-// the hottest path (R-E4). The answer itself is computed from the
+// Topic is the change topic of accounts' standings; keys are
+// "marketplace/account".
+const Topic = "standing"
+
+// The capabilities answer is the hottest path (R-E4): each process keeps
+// accounts' standings in a change.Cache and computes the answer from the
 // standing at request time, so a sanction stops counting the instant it
-// expires. A standing leaves the cache when it changes: in this process
-// after the change commits, in the others through the database's
-// notifications (Watch). While the notifications are not flowing the cache
-// is bypassed, so no process serves a stale answer for long.
-type cache struct {
-	mu  sync.RWMutex
-	m   map[cacheKey]Standing
-	max int
-	// seq counts drops: a standing loaded before a drop of any key is not
-	// stored, since it may predate the change that caused the drop.
-	seq  atomic.Uint64
-	live atomic.Bool
-}
+// expires. A change publishes the account on Topic in its transaction, so
+// every process forgets it (see package change).
 
-type cacheKey struct{ marketplaceID, accountID string }
+func cacheKey(marketplaceID, accountID string) string { return marketplaceID + "/" + accountID }
 
-// newCache returns a cache; a live one serves from memory at once (one
-// process on SQLite), else only once Watch hears the notifications.
-func newCache(max int, live bool) *cache {
-	if max <= 0 {
-		max = 100_000
-	}
-	c := &cache{m: map[cacheKey]Standing{}, max: max}
-	c.live.Store(live)
-	return c
-}
+// Forget drops an account's standing ("marketplace/account") from memory;
+// with Reset it lets a change.Watcher keep the cache in step.
+func (s *Service) Forget(key string) { s.cache.Forget(key) }
 
-func (c *cache) get(k cacheKey) (Standing, bool) {
-	if !c.live.Load() {
-		return Standing{}, false
-	}
-	c.mu.RLock()
-	st, ok := c.m[k]
-	c.mu.RUnlock()
-	return st, ok
-}
-
-// put stores a standing loaded when the drop counter read seq.
-func (c *cache) put(k cacheKey, st Standing, seq uint64) {
-	if !c.live.Load() {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.seq.Load() != seq {
-		return
-	}
-	if len(c.m) >= c.max {
-		// Evict an arbitrary tenth: map order is random, and a re-read is
-		// one indexed query.
-		n := c.max / 10
-		for key := range c.m {
-			if n <= 0 {
-				break
-			}
-			delete(c.m, key)
-			n--
-		}
-	}
-	c.m[k] = st
-}
-
-func (c *cache) drop(marketplaceID, accountID string) {
-	c.mu.Lock()
-	c.seq.Add(1)
-	delete(c.m, cacheKey{marketplaceID, accountID})
-	c.mu.Unlock()
-}
-
-// reset empties the cache and sets whether it may be trusted.
-func (c *cache) reset(live bool) {
-	c.mu.Lock()
-	c.seq.Add(1)
-	c.live.Store(live)
-	clear(c.m)
-	c.mu.Unlock()
-}
-
-// Watch keeps this process's capabilities cache in step with changes made
-// by other processes sharing the PostgreSQL database, until ctx ends. Run
-// it in its own goroutine; on SQLite it returns at once.
-func (s *Service) Watch(ctx context.Context) {
-	s.cache.reset(s.DB.Dialect != store.Postgres)
-	s.DB.Listen(ctx, store.EnforcementChannel, s.cache.reset, func(payload string) {
-		if mp, acc, ok := strings.Cut(payload, "/"); ok {
-			s.cache.drop(mp, acc)
-		}
-	})
-}
+// Reset empties the cache and sets whether it serves from memory.
+func (s *Service) Reset(live bool) { s.cache.Reset(live) }
 
 // CacheLive reports whether capabilities are served from memory: always
-// on SQLite, on PostgreSQL while Watch hears the notifications.
-func (s *Service) CacheLive() bool { return s.cache.live.Load() }
+// on SQLite, on PostgreSQL while a change.Watcher listens.
+func (s *Service) CacheLive() bool { return s.cache.Live() }
 
 // reader is what loading a standing needs, from the DB or a Tx.
 type reader interface {
@@ -152,11 +75,11 @@ func banScheduled(rows []store.SanctionRow, actionID string) bool {
 
 // Standing returns an account's standing, from memory when it can.
 func (s *Service) Standing(ctx context.Context, marketplaceID, accountID string) (Standing, error) {
-	k := cacheKey{marketplaceID, accountID}
-	if st, ok := s.cache.get(k); ok {
+	k := cacheKey(marketplaceID, accountID)
+	if st, ok := s.cache.Get(k); ok {
 		return st, nil
 	}
-	seq := s.cache.seq.Load()
+	seq := s.cache.Seq()
 	row, err := s.DB.EnforcementState(ctx, marketplaceID, accountID)
 	if errors.Is(err, store.ErrNotFound) {
 		row, err = store.EnforcementState{MarketplaceID: marketplaceID, AccountID: accountID}, nil
@@ -168,7 +91,7 @@ func (s *Service) Standing(ctx context.Context, marketplaceID, accountID string)
 	if err != nil {
 		return Standing{}, err
 	}
-	s.cache.put(k, st, seq)
+	s.cache.Put(k, st, seq)
 	return st, nil
 }
 

@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/vigil-ts/vigil/internal/audit"
+	"github.com/vigil-ts/vigil/internal/change"
 	"github.com/vigil-ts/vigil/internal/check"
 	"github.com/vigil-ts/vigil/internal/policy"
 	"github.com/vigil-ts/vigil/internal/store"
@@ -55,13 +56,13 @@ type Service struct {
 	// Holder opens the case that puts a logistics recommendation in front
 	// of a person; required.
 	Holder check.Holder
-	cache  *cache
+	cache  *change.Cache[Standing]
 }
 
 // New returns a Service whose capabilities cache holds up to cacheSize
 // accounts (0: a default of 100,000).
 func New(d svc.Deps, p *check.Policies, outbox check.Notifier, cacheSize int) *Service {
-	return &Service{Deps: d, Policies: p, Outbox: outbox, cache: newCache(cacheSize, d.DB.Dialect != store.Postgres)}
+	return &Service{Deps: d, Policies: p, Outbox: outbox, cache: change.NewCache[Standing](d.DB, cacheSize)}
 }
 
 // Decider is who takes an enforcement decision: a person with a console
@@ -170,9 +171,9 @@ func (s *Service) notify(ctx context.Context, tx *store.Tx, marketplaceID, typ s
 	return err
 }
 
-// change is one enforcement step being written: the locked standing, the
+// step is one enforcement step being written: the locked standing, the
 // policy, the account's kind and the time.
-type change struct {
+type step struct {
 	st       store.EnforcementState
 	pol      *policy.Policy
 	business bool
@@ -180,7 +181,7 @@ type change struct {
 }
 
 // begin locks an account's standing inside tx for a change.
-func (s *Service) begin(ctx context.Context, tx *store.Tx, marketplaceID, accountID string) (*change, error) {
+func (s *Service) begin(ctx context.Context, tx *store.Tx, marketplaceID, accountID string) (*step, error) {
 	if strings.TrimSpace(accountID) == "" || len(accountID) > 200 {
 		return nil, fmt.Errorf("%w: an account id is required (at most 200 characters)", ErrInvalid)
 	}
@@ -197,12 +198,12 @@ func (s *Service) begin(ctx context.Context, tx *store.Tx, marketplaceID, accoun
 	if err != nil {
 		return nil, err
 	}
-	return &change{st: st, pol: pol, business: facts.Kind == "business", now: now}, nil
+	return &step{st: st, pol: pol, business: facts.Kind == "business", now: now}, nil
 }
 
 // commit settles the orders the new standing freezes or releases, saves
 // it one version up, and makes every process drop its cached answer.
-func (s *Service) commit(ctx context.Context, tx *store.Tx, c *change, actionID string) error {
+func (s *Service) commit(ctx context.Context, tx *store.Tx, c *step, actionID string) error {
 	standing, err := s.load(ctx, tx, c.st)
 	if err != nil {
 		return err
@@ -242,8 +243,7 @@ func (s *Service) commit(ctx context.Context, tx *store.Tx, c *change, actionID 
 // changed drops an account's cached answer here once tx commits, and in
 // every other process sharing the database.
 func (s *Service) changed(ctx context.Context, tx *store.Tx, marketplaceID, accountID string) error {
-	tx.AfterCommit(func() { s.cache.drop(marketplaceID, accountID) })
-	return tx.NotifyEnforcement(ctx, s.DB.Dialect, marketplaceID, accountID)
+	return change.Publish(ctx, tx, s.DB.Dialect, Topic, cacheKey(marketplaceID, accountID), s.cache)
 }
 
 func nonNil(s []string) []string {
@@ -254,7 +254,7 @@ func nonNil(s []string) []string {
 }
 
 // record appends a timeline entry and its audit entry.
-func (s *Service) record(ctx context.Context, tx *store.Tx, c *change, by Decider, a *store.EnforcementAction, d Decision) error {
+func (s *Service) record(ctx context.Context, tx *store.Tx, c *step, by Decider, a *store.EnforcementAction, d Decision) error {
 	a.MarketplaceID, a.AccountID, a.At = c.st.MarketplaceID, c.st.AccountID, c.now
 	if a.EffectiveAt.IsZero() {
 		a.EffectiveAt = c.now
@@ -503,23 +503,12 @@ func (s *Service) ImposeTx(ctx context.Context, tx *store.Tx, marketplaceID stri
 	return a, &st, s.commit(ctx, tx, c, a.ID)
 }
 
-// Lift ends a sanction early in its own transaction: a person of the
-// policy's reverse role (or an appeal) decides it.
+// Lift ends a sanction early in its own transaction.
 func (s *Service) Lift(ctx context.Context, marketplaceID string, by Decider, accountID, sanctionID string, d Decision) (Enforced, error) {
 	var a store.EnforcementAction
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
-		c, err := s.begin(ctx, tx, marketplaceID, accountID)
-		if err != nil {
-			return err
-		}
-		if err := d.resolve(c.pol.Enforcement, by.Human); err != nil {
-			return err
-		}
-		ok := by.Human && (by.Appeal && (by.Role == "appeals_reviewer" || by.Role == "admin") || atLeast(by.Role, c.pol.Enforcement.ReverseRole))
-		if !ok {
-			return fmt.Errorf("%w: lifting a sanction early needs the %s role or above, or an appeal", ErrForbidden, c.pol.Enforcement.ReverseRole)
-		}
-		a, err = s.end(ctx, tx, c, by, accountID, sanctionID, "lifted", d)
+		var err error
+		a, err = s.LiftTx(ctx, tx, marketplaceID, by, accountID, sanctionID, d)
 		return err
 	})
 	if err != nil {
@@ -528,9 +517,71 @@ func (s *Service) Lift(ctx context.Context, marketplaceID string, by Decider, ac
 	return s.result(ctx, a, nil)
 }
 
+// LiftTx ends a sanction early inside tx: a person of the policy's reverse
+// role, or an appeals reviewer deciding an appeal, decides it.
+func (s *Service) LiftTx(ctx context.Context, tx *store.Tx, marketplaceID string, by Decider, accountID, sanctionID string, d Decision) (store.EnforcementAction, error) {
+	c, err := s.begin(ctx, tx, marketplaceID, accountID)
+	if err != nil {
+		return store.EnforcementAction{}, err
+	}
+	if err := d.resolve(c.pol.Enforcement, by.Human); err != nil {
+		return store.EnforcementAction{}, err
+	}
+	if !mayReverse(c.pol.Enforcement, by) {
+		return store.EnforcementAction{}, fmt.Errorf("%w: lifting a sanction early needs the %s role or above, or an appeal", ErrForbidden, c.pol.Enforcement.ReverseRole)
+	}
+	return s.end(ctx, tx, c, by, accountID, sanctionID, "lifted", d)
+}
+
+// mayReverse reports whether a decider may undo a restriction early: a
+// person of the policy's reverse role, or an appeals reviewer (or admin)
+// deciding an appeal.
+func mayReverse(e policy.Enforcement, by Decider) bool {
+	return by.Human && (by.Appeal && (by.Role == "appeals_reviewer" || by.Role == "admin") || atLeast(by.Role, e.ReverseRole))
+}
+
+// CancelTerminationTx cancels a business user's scheduled termination
+// inside tx (a person of the reverse role, or an appeal), and lifts the
+// ban it would start.
+func (s *Service) CancelTerminationTx(ctx context.Context, tx *store.Tx, marketplaceID string, by Decider, accountID string, d Decision) (store.EnforcementAction, error) {
+	c, err := s.begin(ctx, tx, marketplaceID, accountID)
+	if err != nil {
+		return store.EnforcementAction{}, err
+	}
+	if err := d.resolve(c.pol.Enforcement, by.Human); err != nil {
+		return store.EnforcementAction{}, err
+	}
+	if c.st.TerminationAt.IsZero() {
+		return store.EnforcementAction{}, fmt.Errorf("%w: no termination is scheduled", ErrInvalid)
+	}
+	if !mayReverse(c.pol.Enforcement, by) {
+		return store.EnforcementAction{}, fmt.Errorf("%w: cancelling a termination needs the %s role or above, or an appeal", ErrForbidden, c.pol.Enforcement.ReverseRole)
+	}
+	scheduled, err := tx.EnforcementAction(ctx, marketplaceID, c.st.TerminationAction)
+	if err != nil {
+		return store.EnforcementAction{}, err
+	}
+	if scheduled.SanctionID != "" {
+		if _, err := tx.EndSanction(ctx, marketplaceID, scheduled.SanctionID, "lifted", c.now); err != nil {
+			return store.EnforcementAction{}, err
+		}
+	}
+	a := store.EnforcementAction{ID: s.NewID(), Kind: "termination_cancelled", FromTier: c.st.Tier, ToTier: c.st.Tier,
+		SanctionID: scheduled.SanctionID, SanctionKind: scheduled.SanctionKind}
+	c.st.TerminationAt, c.st.TerminationAction = time.Time{}, ""
+	if err := s.record(ctx, tx, c, by, &a, d); err != nil {
+		return a, err
+	}
+	if err := s.notify(ctx, tx, marketplaceID, EventTierChanged, map[string]any{"account_id": accountID, "from": a.FromTier, "to": a.ToTier,
+		"action_id": a.ID, "cancelled_action_id": scheduled.ID, "reason": d.Reason, "at": c.now}); err != nil {
+		return a, err
+	}
+	return a, s.commit(ctx, tx, c, a.ID)
+}
+
 // end marks one of the account's active sanctions ended (expired, lifted)
 // and records it.
-func (s *Service) end(ctx context.Context, tx *store.Tx, c *change, by Decider, accountID, sanctionID, status string, d Decision) (store.EnforcementAction, error) {
+func (s *Service) end(ctx context.Context, tx *store.Tx, c *step, by Decider, accountID, sanctionID, status string, d Decision) (store.EnforcementAction, error) {
 	row, err := tx.Sanction(ctx, c.st.MarketplaceID, sanctionID)
 	if err != nil {
 		return store.EnforcementAction{}, err

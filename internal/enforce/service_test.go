@@ -15,6 +15,7 @@ import (
 
 	"github.com/vigil-ts/vigil/internal/audit"
 	"github.com/vigil-ts/vigil/internal/cases"
+	"github.com/vigil-ts/vigil/internal/change"
 	"github.com/vigil-ts/vigil/internal/check"
 	"github.com/vigil-ts/vigil/internal/enforce"
 	"github.com/vigil-ts/vigil/internal/event"
@@ -66,7 +67,9 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	if db.Dialect == store.Postgres {
 		ctx, cancel := context.WithCancel(context.Background())
 		t.Cleanup(cancel)
-		go e.en.Watch(ctx)
+		w := change.NewWatcher(db)
+		w.Add(enforce.Topic, e.en)
+		go w.Run(ctx)
 		e.waitLive(t)
 	}
 	return e
@@ -659,7 +662,9 @@ func TestCapabilitiesAcrossProcesses(t *testing.T) {
 	b := enforce.New(d, pols, &outboxtest.Recorder{}, 0)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	go b.Watch(ctx)
+	w := change.NewWatcher(dbB)
+	w.Add(enforce.Topic, b)
+	go w.Run(ctx)
 	waitLive(t, b)
 	read := func() enforce.Capabilities {
 		c, err := b.Capabilities(t.Context(), a.mp, "acc")

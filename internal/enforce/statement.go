@@ -124,7 +124,7 @@ func automatedDetection(source string) bool {
 
 // statement composes the statement of reasons of an action at the moment
 // it is imposed. tier is set for a tier move, row for a sanction.
-func (s *Service) statement(c *change, by Decider, a store.EnforcementAction, d Decision, tier string, row *store.SanctionRow) Statement {
+func (s *Service) statement(c *step, by Decider, a store.EnforcementAction, d Decision, tier string, row *store.SanctionRow) Statement {
 	sanction, start, end := "", c.now, time.Time{}
 	if row != nil {
 		sanction, start, end = row.Kind, row.ImposedAt, row.ExpiresAt
@@ -237,7 +237,7 @@ func dsaRecord(st Statement, category, notifier string) map[string]any {
 
 // issue stores a statement and sends it to the marketplace for the
 // account holder.
-func (s *Service) issue(ctx context.Context, tx *store.Tx, c *change, st Statement) error {
+func (s *Service) issue(ctx context.Context, tx *store.Tx, c *step, st Statement) error {
 	b, err := json.Marshal(st)
 	if err != nil {
 		return err

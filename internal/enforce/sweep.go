@@ -169,6 +169,16 @@ func (s *Service) CheckSeller(ctx context.Context, marketplaceID, accountID stri
 	if err != nil {
 		return err
 	}
+	// Most looks change nothing: only then is a write transaction needed.
+	changes := false
+	for _, r := range l.Rules {
+		v, _ := metric(f, r.Metric)
+		_, was := crossed[r.ID]
+		changes = changes || (f.Orders >= l.MinOrders && v > r.Above) != was
+	}
+	if !changes {
+		return nil
+	}
 	return s.DB.InTx(ctx, func(tx *store.Tx) error {
 		for _, r := range l.Rules {
 			v, ids := metric(f, r.Metric)

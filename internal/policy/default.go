@@ -234,6 +234,9 @@ func Default() *Policy {
 			},
 			BlockedWindow:         Days(7), // R-A2, R-E1: 7-day final appeal window
 			ComplaintWindowMonths: 6,       // R-A5: 6 months after the decision
+			// Vigil's choice: the longest SLA the sources give (R-A2's 72h)
+			// for decisions they give none for.
+			ComplaintSLA: Hours(72),
 		},
 		Freshness: Freshness{
 			PenaltyAfter: Days(7),  // R-L8: from day 7, a ranking penalty

@@ -527,6 +527,10 @@ type Appeals struct {
 	// ComplaintWindowMonths is how long after a decision a complaint is
 	// accepted.
 	ComplaintWindowMonths int `yaml:"complaint_window_months"`
+	// ComplaintSLA is the time from filing within which a complaint about
+	// a content decision, or an appeal of a tier or sanction without an SLA
+	// of its own, is decided.
+	ComplaintSLA Duration `yaml:"complaint_sla"`
 }
 
 // Freshness holds the anti-stale timeline (R-L8).

@@ -50,6 +50,7 @@ func validate(p *Policy) Problems {
 	}
 	positive(&ps, "appeals.blocked_window", a.BlockedWindow)
 	atLeast(&ps, "appeals.complaint_window_months", a.ComplaintWindowMonths, 1)
+	positive(&ps, "appeals.complaint_sla", a.ComplaintSLA)
 	f := &p.Freshness
 	positive(&ps, "freshness.penalty_after", f.PenaltyAfter)
 	if f.StaleAfter <= f.PenaltyAfter {

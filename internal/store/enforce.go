@@ -436,21 +436,6 @@ func (c conn) Statements(ctx context.Context, marketplaceID, accountID string, l
 	return collect(rows, err, scanStatement)
 }
 
-// NotifyEnforcement tells every process sharing a PostgreSQL database,
-// when tx commits, that an account's standing changed, so their
-// capabilities caches drop it. SQLite has one process; nothing to tell.
-func (tx *Tx) NotifyEnforcement(ctx context.Context, dialect Dialect, marketplaceID, accountID string) error {
-	if dialect != Postgres {
-		return nil
-	}
-	_, err := tx.q.ExecContext(ctx, `SELECT pg_notify($1, $2)`, EnforcementChannel, marketplaceID+"/"+accountID)
-	return err
-}
-
-// EnforcementChannel is the PostgreSQL notification channel of standing
-// changes; payloads are "marketplace/account".
-const EnforcementChannel = "vigil_enforcement"
-
 // AccountEventIDs returns the ids of an account's events of one type that
 // occurred after since, oldest first.
 func (c conn) AccountEventIDs(ctx context.Context, marketplaceID, accountID, typ string, since time.Time) ([]string, error) {

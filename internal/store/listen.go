@@ -7,6 +7,21 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
+// ChangesChannel is the PostgreSQL notification channel of cached data's
+// changes; payloads are "topic key" (package change).
+const ChangesChannel = "vigil_changes"
+
+// Notify sends payload on channel to every process listening on the
+// PostgreSQL database, when tx commits; nothing on SQLite, which has one
+// process.
+func (tx *Tx) Notify(ctx context.Context, dialect Dialect, channel, payload string) error {
+	if dialect != Postgres {
+		return nil
+	}
+	_, err := tx.q.ExecContext(ctx, `SELECT pg_notify($1, $2)`, channel, payload)
+	return err
+}
+
 // Listen delivers the payloads of PostgreSQL notifications on channel to
 // fn until ctx ends, on a connection of its own. Notifications sent while
 // it is not listening are lost, so every time it starts listening —

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/vigil-ts/vigil/internal/audit"
+	"github.com/vigil-ts/vigil/internal/change"
 	"github.com/vigil-ts/vigil/internal/store"
 	"github.com/vigil-ts/vigil/internal/svc"
 )
@@ -33,10 +34,29 @@ var (
 var ErrInvalid = errors.New("invalid")
 
 // Service manages marketplaces and keys.
-type Service struct{ svc.Deps }
+type Service struct {
+	svc.Deps
+	// keys holds authenticated keys by hash: every API request
+	// authenticates, and most would otherwise start with a query.
+	keys *change.Cache[store.APIKey]
+}
 
 // New returns a Service.
-func New(d svc.Deps) *Service { return &Service{d} }
+func New(d svc.Deps) *Service {
+	return &Service{Deps: d, keys: change.NewCache[store.APIKey](d.DB, 10_000)}
+}
+
+// Topic is the change topic of API keys; keys are key ids.
+const Topic = "api_key"
+
+// Forget drops a key (by id) from memory; with Reset it lets a
+// change.Watcher keep the cache in step.
+func (s *Service) Forget(id string) {
+	s.keys.ForgetWhere(func(k store.APIKey) bool { return k.ID == id })
+}
+
+// Reset empties the key cache and sets whether it serves from memory.
+func (s *Service) Reset(live bool) { s.keys.Reset(live) }
 
 // Created is a new marketplace with its first key, shown this once.
 type Created struct {
@@ -113,6 +133,9 @@ func (s *Service) RevokeKey(ctx context.Context, actor audit.Actor, marketplaceI
 		if err := tx.RevokeAPIKey(ctx, marketplaceID, keyID, now); err != nil {
 			return err
 		}
+		if err := change.Publish(ctx, tx, s.DB.Dialect, Topic, keyID, s); err != nil {
+			return err
+		}
 		return tx.Audit(ctx, marketplaceID, actor, "api_key.revoked", "api_key", keyID, struct{}{}, now)
 	})
 }
@@ -122,12 +145,19 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (store.APIKey
 	if !strings.HasPrefix(secret, KeyPrefix) {
 		return store.APIKey{}, ErrUnknownKey
 	}
-	k, err := s.DB.APIKeyByHash(ctx, HashKey(secret))
-	if errors.Is(err, store.ErrNotFound) {
-		return k, ErrUnknownKey
-	}
-	if err != nil {
-		return k, err
+	hash := HashKey(secret)
+	k, ok := s.keys.Get(hash)
+	if !ok {
+		seq := s.keys.Seq()
+		var err error
+		k, err = s.DB.APIKeyByHash(ctx, hash)
+		if errors.Is(err, store.ErrNotFound) {
+			return k, ErrUnknownKey
+		}
+		if err != nil {
+			return k, err
+		}
+		s.keys.Put(hash, k, seq)
 	}
 	if !k.RevokedAt.IsZero() {
 		return k, ErrRevokedKey
