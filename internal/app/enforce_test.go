@@ -105,6 +105,12 @@ func TestEnforcementAPI(t *testing.T) {
 		if c := s.do(t, "GET", "/v1/accounts/other/capabilities", key, nil).want(t, 200); c.Body["tier"] != "suspended" {
 			t.Fatalf("after approval: %s", c.Raw)
 		}
+		// A suspended account's messages are blocked by the check.
+		msg := s.do(t, "POST", "/v1/checks/message", key, map[string]any{"message_id": "m1", "conversation_id": "c1", "sender_id": "other",
+			"recipient_id": "buyer", "text": "Still interested?"}).want(t, 200)
+		if msg.Body["outcome"] != "block" || !strings.Contains(msg.Raw, "account.suspended") {
+			t.Fatalf("message from a suspended account: %s", msg.Raw)
+		}
 		// Another marketplace sees none of it.
 		_, keyB := s.tenant(t, "Beta")
 		if c := s.do(t, "GET", "/v1/accounts/other/capabilities", keyB, nil).want(t, 200); c.Body["tier"] != "clear" {

@@ -53,6 +53,11 @@ func (s *Service) Message(ctx context.Context, marketplaceID string, actor audit
 	if err != nil {
 		return Decided{}, err
 	}
+	if facts.Tier == "suspended" || facts.Tier == "blocked" {
+		// R-E1: a suspended or blocked account's actions are paused.
+		findings = append(findings, detect.Finding{Code: "account.suspended", Field: "sender_id", Value: facts.Tier,
+			Detail: "The sender's account is " + facts.Tier + ": its marketplace actions are paused."})
+	}
 	if !exists && started >= int64(rate.Max) {
 		findings = append(findings, detect.Finding{Code: "spam.rate_limit", Value: fmt.Sprint(started + 1),
 			Threshold: fmt.Sprintf("%d new conversations per %s", rate.Max, rate.Window),

@@ -337,12 +337,13 @@ func defaultOutcomes() Outcomes {
 			"account.restricted": v(Rejected, SeverityMedium, "Restricted, suspended and blocked accounts cannot create listings (R-E1)"),
 		},
 		Message: Mapping{
-			Fallback:          v(Allow, SeverityLow, "Messages (R-M1–R-M3)"),
-			"contact.":        v(Mask, SeverityLow, "Contact details stay on the platform (R-M1)"),
-			"spam.rate_limit": v(Block, SeverityMedium, "Limit on new conversations per hour (R-M2)"),
-			"text.":           v(Warn, SeverityMedium, "Prohibited words and insults (R-L2, R-V1)"),
-			"link.":           v(Warn, SeverityMedium, "Suspicious links (R-M3)"),
-			"link.phishing":   v(Block, SeverityCritical, "Phishing links (R-M3)"),
+			Fallback:            v(Allow, SeverityLow, "Messages (R-M1–R-M3)"),
+			"contact.":          v(Mask, SeverityLow, "Contact details stay on the platform (R-M1)"),
+			"spam.rate_limit":   v(Block, SeverityMedium, "Limit on new conversations per hour (R-M2)"),
+			"account.suspended": v(Block, SeverityMedium, "Suspended and blocked accounts cannot send messages (R-E1)"),
+			"text.":             v(Warn, SeverityMedium, "Prohibited words and insults (R-L2, R-V1)"),
+			"link.":             v(Warn, SeverityMedium, "Suspicious links (R-M3)"),
+			"link.phishing":     v(Block, SeverityCritical, "Phishing links (R-M3)"),
 			// R-M3: warn the recipient and flag for a moderator; holding
 			// every scam-like message would delay honest ones (R-P3).
 			"scam.": {Outcome: Warn, Severity: SeverityHigh, Clause: "Scam patterns: off-platform payment, urgency, advance fees, fake shipping agents (R-M3)", Flag: true},
