@@ -32,6 +32,9 @@ func (e env) loadDemo(ctx context.Context, a *app.App, base string) error {
 	if _, err := demo.Enforce(ctx, a.DB, a.Enforce, l.MarketplaceID); err != nil {
 		return fmt.Errorf("load demo: %w", err)
 	}
+	if _, err := demo.FileAppeals(ctx, a.Appeals, l.MarketplaceID); err != nil {
+		return fmt.Errorf("load demo: %w", err)
+	}
 	// The logistics rules look at the sellers the events touched.
 	if _, err := a.Enforce.Sweep(ctx, 1000); err != nil {
 		return fmt.Errorf("load demo: %w", err)

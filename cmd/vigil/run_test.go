@@ -120,6 +120,20 @@ func TestServeDemo(t *testing.T) {
 	if resp.StatusCode != 200 || mp["name"] != "Kleinmarkt Demo" {
 		t.Fatalf("demo marketplace: %d %v", resp.StatusCode, mp)
 	}
+	// The demo's enforcement: the counterfeiter restricted, appeals queued.
+	for path, want := range map[string]string{"/v1/accounts/acc-0282/capabilities": `"tier":"restricted"`, "/v1/appeals": `"root_cause"`} {
+		req, _ := http.NewRequest("GET", base+path, nil)
+		req.Header.Set("Authorization", "Bearer "+key)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(b), want) {
+			t.Errorf("demo %s: %s", path, b)
+		}
+	}
 	cancel()
 	select {
 	case err := <-done:

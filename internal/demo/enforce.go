@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/vigil-ts/vigil/internal/appeal"
 	"github.com/vigil-ts/vigil/internal/audit"
 	"github.com/vigil-ts/vigil/internal/enforce"
 	"github.com/vigil-ts/vigil/internal/store"
@@ -60,6 +61,38 @@ func Enforce(ctx context.Context, db *store.DB, en *enforce.Service, marketplace
 			return n, fmt.Errorf("demo enforcement on %s: %w", s.account, err)
 		}
 		n++
+	}
+	return n, nil
+}
+
+// FileAppeals files the demo's appeals: the restricted counterfeiter's
+// plan of action and the suspended landlord's, waiting in the appeals
+// queue. Idempotency keys make a second call file nothing new.
+func FileAppeals(ctx context.Context, ap *appeal.Service, marketplaceID string) (int, error) {
+	c := castList()
+	actor := audit.Actor{Type: audit.ActorSystem, ID: "demo"}
+	filings := []struct {
+		key string
+		req appeal.Filing
+	}{
+		{"demo-appeal-1", appeal.Filing{AccountID: c.counterfeiter,
+			RootCause:          "I bought the bags from a wholesaler who told me they were genuine surplus stock.",
+			CorrectiveAction:   "I removed every listing from that wholesaler and offered all buyers a full refund.",
+			PreventiveMeasures: "I now only list items with a receipt from an authorised dealer and keep the receipts."}},
+		{"demo-appeal-2", appeal.Filing{AccountID: c.landlord,
+			RootCause:          "I am abroad for work and asked for the deposit early because many people wrote to me.",
+			CorrectiveAction:   "I have asked a friend in Berlin to show the flats and returned the deposits I received.",
+			PreventiveMeasures: "I will only take payments through the platform, after a viewing, from now on."}},
+	}
+	n := 0
+	for _, f := range filings {
+		v, err := ap.File(ctx, marketplaceID, actor, f.req, f.key)
+		if err != nil {
+			return n, fmt.Errorf("demo appeal %s: %w", f.key, err)
+		}
+		if !v.Replayed {
+			n++
+		}
 	}
 	return n, nil
 }
