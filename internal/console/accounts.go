@@ -87,6 +87,13 @@ func (c *server) accounts(w http.ResponseWriter, r *http.Request, v *viewer) err
 type accountData struct {
 	// form is the confirm-link form after a refused post.
 	form
+	// ID is the account's id, scored or not.
+	ID string
+	// Scored: Vigil has events for the account, so Account is its risk
+	// assessment and the risk sections below are filled in. An account
+	// known only from enforcement (a reported account, a recommendation)
+	// has just its Enforcement section.
+	Scored  bool
 	Account fraud.Assessment
 	// Chart draws the explanation.
 	Chart riskChart
@@ -101,6 +108,8 @@ type accountData struct {
 	Sparkline string
 	// CanLink allows confirming and removing links.
 	CanLink bool
+	// Enforcement is the account's standing, its forms and its timeline.
+	Enforcement enforcementView
 }
 
 // riskChart is a score's explanation as the "risk-chart" partial draws
@@ -190,17 +199,37 @@ func sparkline(hist []store.RiskScore) string {
 }
 
 // loadAccount assesses an account now and gathers what its page shows. An
-// account without events is store.ErrNotFound.
+// account with neither events, an enforcement record nor an open case is
+// store.ErrNotFound.
 func (c *server) loadAccount(ctx context.Context, v *viewer, id string) (accountData, error) {
 	a, err := c.d.Fraud.Assess(ctx, v.mp.ID, id)
+	scored := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return accountData{}, err
+	}
+	name, err := c.actorNames(ctx, v.mp.ID)
 	if err != nil {
 		return accountData{}, err
+	}
+	en, err := c.loadEnforcement(ctx, v, id, name)
+	if err != nil {
+		return accountData{}, err
+	}
+	if !scored && !en.Known {
+		// A reported account is known from its case, and may need acting
+		// on before the marketplace sends anything about it.
+		if _, err := c.d.DB.OpenCaseFor(ctx, v.mp.ID, "account", id); err != nil {
+			return accountData{}, err
+		}
+	}
+	d := accountData{ID: id, Scored: scored, Account: a, CanLink: v.senior(), Enforcement: en}
+	if !scored {
+		return d, nil
 	}
 	events, err := c.d.DB.Events(ctx, store.EventsQuery{MarketplaceID: v.mp.ID, AccountID: id, Limit: timelineSize})
 	if err != nil {
 		return accountData{}, err
 	}
-	d := accountData{Account: a, CanLink: v.senior()}
 	if d.History, err = c.d.DB.RiskHistory(ctx, v.mp.ID, id, historySize); err != nil {
 		return accountData{}, err
 	}

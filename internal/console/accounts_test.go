@@ -211,7 +211,7 @@ func TestAccountWithoutContributions(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := httptest.NewRecorder()
-	d := accountData{Account: fraud.Assessment{AccountID: "quiet", Explanation: risk.Explanation{Band: "low"}},
+	d := accountData{ID: "quiet", Scored: true, Account: fraud.Assessment{AccountID: "quiet", Explanation: risk.Explanation{Band: "low"}},
 		Signals: []signalRow{{Signal: risk.Signal{Name: "email.disposable", Detail: "No email address known."}}}}
 	if err := c.render(w, httptest.NewRequest(http.MethodGet, "/console/accounts/quiet", nil), http.StatusOK, "account", d); err != nil {
 		t.Fatal(err)

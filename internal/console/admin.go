@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/vigil-ts/vigil/internal/cases"
+	"github.com/vigil-ts/vigil/internal/enforce"
 	"github.com/vigil-ts/vigil/internal/fraud"
 	"github.com/vigil-ts/vigil/internal/outbox"
 	"github.com/vigil-ts/vigil/internal/store"
@@ -57,6 +58,8 @@ func outcome(err error, conflict string) (status int, f form, unexpected error) 
 		{fraud.ErrInvalid, http.StatusUnprocessableEntity},
 		{cases.ErrInvalid, http.StatusUnprocessableEntity},
 		{cases.ErrForbidden, http.StatusForbidden},
+		{enforce.ErrInvalid, http.StatusUnprocessableEntity},
+		{enforce.ErrForbidden, http.StatusForbidden},
 	} {
 		if errors.Is(err, k.err) {
 			return k.status, form{Error: sentence(strings.TrimPrefix(err.Error(), k.err.Error()+": "))}, nil

@@ -437,7 +437,9 @@ func TestBrowserQueue(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("remove_content-template")),
 		chromedp.SetValue(chromedp.ID("remove_content-template"), "content_removed"),
 		chromedp.Click(chromedp.CSS(`#close-remove_content button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS("main .notice")),
+		// The claim's notice is still in view until the new page loads, so
+		// wait for what only the closed case shows.
+		chromedp.WaitVisible(chromedp.CSS(".case-badges .status-resolved")),
 	)
 	if n := b.text("main .notice"); !strings.Contains(n, "The case was closed") {
 		t.Errorf("after closing the page says %q", n)

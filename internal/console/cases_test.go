@@ -38,9 +38,9 @@ func (f *fixture) report(t *testing.T, mp, typ, id, reason, reporter, details st
 // listing id and description.
 func (f *fixture) seedListings(t *testing.T, mp, account string, listings ...string) {
 	t.Helper()
+	f.seedAccount(t, mp, account, "private")
 	now := time.Now().UTC()
-	batch := []event.Envelope{{ID: "acc-" + account, Type: "account.upserted", OccurredAt: now.Add(-time.Hour),
-		Data: json.RawMessage(fmt.Sprintf(`{"account_id":%q,"kind":"private","country":"DE"}`, account))}}
+	var batch []event.Envelope
 	for i := 0; i+1 < len(listings); i += 2 {
 		data, err := json.Marshal(map[string]any{"listing_id": listings[i], "account_id": account, "title": "Listing " + listings[i],
 			"description": listings[i+1], "price": map[string]any{"amount": 25000, "currency": "EUR"}, "category": "bikes",

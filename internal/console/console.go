@@ -4,8 +4,8 @@
 // role checks and per-marketplace scoping.
 //
 // The package owns only presentation: every change goes through the domain
-// services (user, tenant, outbox, fraud, cases), which validate it and
-// write its audit entry in the same transaction.
+// services (user, tenant, outbox, fraud, cases, enforce), which validate it
+// and write its audit entry in the same transaction.
 //
 // Adding a page takes one handler and one template file: write
 // templates/pages/NAME.html defining the blocks "title" and "content",
@@ -26,6 +26,7 @@ import (
 
 	"github.com/vigil-ts/vigil/internal/cases"
 	"github.com/vigil-ts/vigil/internal/check"
+	"github.com/vigil-ts/vigil/internal/enforce"
 	"github.com/vigil-ts/vigil/internal/fraud"
 	"github.com/vigil-ts/vigil/internal/outbox"
 	"github.com/vigil-ts/vigil/internal/store"
@@ -57,7 +58,11 @@ type Deps struct {
 	// Cases is the moderation queue: reports, cases and their actions,
 	// alerts and the queue's figures; required.
 	Cases *cases.Service
-	Log   *slog.Logger
+	// Enforce is the enforcement ladder: accounts' tiers, sanctions,
+	// timelines and statements of reasons, and the recommendations
+	// waiting for a person; required.
+	Enforce *enforce.Service
+	Log     *slog.Logger
 	// Now is the clock, for times shown relative to now; nil means the
 	// system clock.
 	Now func() time.Time
@@ -145,6 +150,14 @@ func (c *server) routes() {
 	m.Handle("GET /console/accounts/{id}", c.page(anyone, itemPage(c, "account", c.loadAccount)))
 	m.Handle("POST /console/accounts/{id}/links", c.page(seniors, c.confirmLink))
 	m.Handle("POST /console/accounts/{id}/links/{other}/remove", c.page(seniors, c.removeLink))
+	// Enforcement posts are for moderators; which tiers and sanctions each
+	// role may apply is the policy's, and enforce.Service checks it.
+	m.Handle("POST /console/accounts/{id}/tier", c.page(moderators, c.accountAction("tier", c.setTier)))
+	m.Handle("POST /console/accounts/{id}/sanctions", c.page(moderators, c.accountAction("sanction", c.impose)))
+	m.Handle("POST /console/accounts/{id}/sanctions/{sanction}/lift", c.page(moderators, c.accountAction("lift-", c.lift)))
+	m.Handle("GET /console/recommendations", c.page(anyone, c.recommendations))
+	m.Handle("POST /console/recommendations/{id}/approve", c.page(moderators, c.decide(true)))
+	m.Handle("POST /console/recommendations/{id}/reject", c.page(moderators, c.decide(false)))
 	m.Handle("GET /console/policy", c.page(anyone, c.policyPage))
 
 	m.Handle("GET /console/admin/marketplaces", c.page(operatorAdmin, c.marketplaces))

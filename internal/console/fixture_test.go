@@ -21,6 +21,7 @@ import (
 	"github.com/vigil-ts/vigil/internal/audit"
 	"github.com/vigil-ts/vigil/internal/cases"
 	"github.com/vigil-ts/vigil/internal/check"
+	"github.com/vigil-ts/vigil/internal/enforce"
 	"github.com/vigil-ts/vigil/internal/fraud"
 	"github.com/vigil-ts/vigil/internal/ingest"
 	"github.com/vigil-ts/vigil/internal/jobs"
@@ -56,9 +57,13 @@ type fixture struct {
 	// cases is the console's cases service and every check's and the
 	// fraud service's Holder, so that held items open cases.
 	cases *cases.Service
-	mp    tenant.Created
-	other tenant.Created
-	srv   *httptest.Server
+	// enforce is the ladder, wired to cases both ways as the app does:
+	// case warnings and recommendations reach it, and its logistics
+	// recommendations open cases.
+	enforce *enforce.Service
+	mp      tenant.Created
+	other   tenant.Created
+	srv     *httptest.Server
 	// ingest stores events with the fraud service's hook, so that ingested
 	// events feed the accounts' signals.
 	ingest *ingest.Service
@@ -118,10 +123,12 @@ func newFixtureOn(t *testing.T, db *store.DB, opts ...option) *fixture {
 	f.cases = cases.New(f.clocked(&f.casesClock), f.policies, f.outbox)
 	f.fraud = fraud.New(f.clocked(&f.fraudClock), f.policies)
 	f.fraud.Holder = f.cases
+	f.enforce = enforce.New(f.deps, f.policies, f.outbox, 0)
+	f.enforce.Holder, f.cases.Enforcer = f.cases, f.enforce
 	f.ingest = ingest.New(f.deps)
-	f.ingest.Hooks = []ingest.Hook{f.fraud.IngestHook}
+	f.ingest.Hooks = []ingest.Hook{f.fraud.IngestHook, f.enforce.IngestHook}
 	d := Deps{DB: db, Users: f.users, Tenants: f.tenants, Outbox: f.outbox, Policies: f.policies, Fraud: f.fraud, Cases: f.cases,
-		Log: log, Version: "v9.9.9-test"}
+		Enforce: f.enforce, Log: log, Version: "v9.9.9-test"}
 	for _, o := range opts {
 		o(f, &d)
 	}

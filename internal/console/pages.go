@@ -84,6 +84,10 @@ type dashboardData struct {
 	Queue  store.QueueStats
 	Days   []store.CaseDay
 	Charts []barChart
+	// Recommended counts the recommendations waiting for a person (More:
+	// at least that many).
+	Recommended int
+	More        bool
 	// Range is the number of days shown, one of Ranges.
 	Range  int
 	Ranges []int
@@ -109,8 +113,8 @@ func dashboardRange(s string) int {
 const recent = 10
 
 // dashboard shows the marketplace at a glance: the alerts, the moderation
-// queue now and over the chosen days, the entity totals, and the latest
-// events and changes.
+// queue now and over the chosen days with the recommendations waiting, the
+// entity totals, and the latest events and changes.
 func (c *server) dashboard(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	if v.mp == nil {
 		return c.noMarketplace(w, r, v)
@@ -126,6 +130,9 @@ func (c *server) dashboard(w http.ResponseWriter, r *http.Request, v *viewer) er
 		return err
 	}
 	d.Queue, d.Days, d.Charts = q.Now, q.Days, queueCharts(q.Days)
+	if d.Recommended, d.More, err = c.pendingRecommendations(ctx, v.mp.ID); err != nil {
+		return err
+	}
 	if d.Counts, err = c.d.DB.Counts(ctx, v.mp.ID); err != nil {
 		return err
 	}

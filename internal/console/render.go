@@ -69,6 +69,9 @@ func (c *server) funcs() template.FuncMap {
 		"points":     points,
 		"percent":    func(x float64) string { return fmt.Sprintf("%.0f%%", x*100) },
 		"number":     number,
+		// rate writes a commission rate, a fraction, in percent to the
+		// precision it was set.
+		"rate": func(x float64) string { return number(x*100) + "%" },
 	}
 }
 
@@ -175,7 +178,8 @@ type navLink struct {
 func nav(v *viewer, path string) []navLink {
 	links := []navLink{{Label: "Dashboard", Href: consolePath}, {Label: "Cases", Href: consolePath + "cases"},
 		{Label: "Decisions", Href: consolePath + "decisions"},
-		{Label: "Accounts", Href: consolePath + "accounts"}, {Label: "Policy", Href: consolePath + "policy"},
+		{Label: "Accounts", Href: consolePath + "accounts"}, {Label: "Recommendations", Href: consolePath + "recommendations"},
+		{Label: "Policy", Href: consolePath + "policy"},
 		{Label: "Audit log", Href: consolePath + "audit"}}
 	if v.admin() {
 		if v.operator() {
@@ -302,6 +306,18 @@ func notice(code string) string {
 		return "Nothing left to take: every open case you may work is claimed or there are none."
 	case "alert-acknowledged":
 		return "The alert was acknowledged."
+	case "tier-changed":
+		return "The account's tier was changed and recorded on its enforcement timeline. A restriction comes with its statement of reasons, sent to the marketplace."
+	case "termination-scheduled":
+		return "The termination was scheduled: this business user keeps their standing until the notice period ends, and the statement of reasons says when."
+	case "sanction-imposed":
+		return "The sanction was imposed and its statement of reasons sent to the marketplace."
+	case "sanction-lifted":
+		return "The sanction was lifted and recorded on the account's enforcement timeline."
+	case "recommendation-approved":
+		return "The recommendation was approved and applied to the account as your decision."
+	case "recommendation-rejected":
+		return "The recommendation was rejected. The account's timeline records why."
 	}
 	return ""
 }
