@@ -259,7 +259,10 @@ func (s *Service) record(ctx context.Context, tx *store.Tx, c *step, by Decider,
 	if a.EffectiveAt.IsZero() {
 		a.EffectiveAt = c.now
 	}
-	a.Source, a.SourceRef, a.ActorType, a.ActorID = d.Source, d.SourceRef, by.Actor.Type, by.Actor.ID
+	a.Source, a.ActorType, a.ActorID = d.Source, by.Actor.Type, by.Actor.ID
+	if a.SourceRef == "" {
+		a.SourceRef = d.SourceRef
+	}
 	a.Reason, a.Ground, a.Automated = d.Reason, d.Ground, !by.Human
 	ev := map[string]any{}
 	for k, v := range d.Evidence {
@@ -303,11 +306,19 @@ type Enforced struct {
 
 // SetTier moves an account to a tier in its own transaction (R-E1, R-E2).
 func (s *Service) SetTier(ctx context.Context, marketplaceID string, by Decider, accountID, tier string, d Decision) (Enforced, error) {
+	return s.inTx(ctx, func(tx *store.Tx) (store.EnforcementAction, *Statement, error) {
+		return s.SetTierTx(ctx, tx, marketplaceID, by, accountID, tier, d)
+	})
+}
+
+// inTx runs one enforcement step in its own transaction and answers with
+// what it did and the capabilities afterwards.
+func (s *Service) inTx(ctx context.Context, step func(tx *store.Tx) (store.EnforcementAction, *Statement, error)) (Enforced, error) {
 	var a store.EnforcementAction
 	var stmt *Statement
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		a, stmt, err = s.SetTierTx(ctx, tx, marketplaceID, by, accountID, tier, d)
+		a, stmt, err = step(tx)
 		return err
 	})
 	if err != nil {
@@ -331,23 +342,37 @@ func (s *Service) SetTierTx(ctx context.Context, tx *store.Tx, marketplaceID str
 	if err != nil {
 		return store.EnforcementAction{}, nil, err
 	}
-	if err := d.resolve(c.pol.Enforcement, by.Human); err != nil {
-		return store.EnforcementAction{}, nil, err
-	}
+	// Who may decide first: an agent told to write a reason only to be
+	// refused afterwards would have written it for nothing.
 	from := c.st.Tier
 	if err := CheckMove(c.pol.Enforcement, from, tier, by.authority(d.Source)); err != nil {
 		return store.EnforcementAction{}, nil, err
 	}
+	if err := d.resolve(c.pol.Enforcement, by.Human); err != nil {
+		return store.EnforcementAction{}, nil, err
+	}
 	a := store.EnforcementAction{ID: s.NewID(), Kind: "tier", FromTier: from, ToTier: tier}
-	if !c.st.TerminationAt.IsZero() && c.st.TerminationAction != "" {
-		// Any other tier decision replaces a scheduled block.
-		cancel := store.EnforcementAction{ID: s.NewID(), Kind: "termination_cancelled", FromTier: from, ToTier: from, SourceRef: c.st.TerminationAction}
-		if err := s.record(ctx, tx, c, by, &cancel, d); err != nil {
+	schedule := tier == Blocked && c.business && d.Exception == "" && c.pol.Enforcement.BusinessTerminationNotice > 0
+	if c.st.TerminationAction != "" {
+		scheduled, err := tx.EnforcementAction(ctx, marketplaceID, c.st.TerminationAction)
+		if err != nil {
 			return a, nil, err
 		}
-		c.st.TerminationAt, c.st.TerminationAction = time.Time{}, ""
+		switch {
+		case schedule:
+			return a, nil, fmt.Errorf("%w: a termination is already scheduled for %s; it takes effect then, or cancel it first", ErrInvalid,
+				c.st.TerminationAt.Format(time.RFC3339))
+		case scheduled.SanctionID == "":
+			// Any other tier decision replaces a scheduled block; a
+			// scheduled ban stays until it is lifted.
+			cancel := store.EnforcementAction{ID: s.NewID(), Kind: "termination_cancelled", FromTier: from, ToTier: from, SourceRef: scheduled.ID}
+			if err := s.record(ctx, tx, c, by, &cancel, d); err != nil {
+				return a, nil, err
+			}
+			c.st.TerminationAt, c.st.TerminationAction = time.Time{}, ""
+		}
 	}
-	if tier == Blocked && c.business && d.Exception == "" && c.pol.Enforcement.BusinessTerminationNotice > 0 {
+	if schedule {
 		a.Kind = "termination_scheduled"
 		a.EffectiveAt = c.now.Add(c.pol.Enforcement.BusinessTerminationNotice.Std())
 		c.st.TerminationAt, c.st.TerminationAction = a.EffectiveAt, a.ID
@@ -429,17 +454,9 @@ type SanctionRequest struct {
 
 // Impose imposes a sanction in its own transaction (R-E3).
 func (s *Service) Impose(ctx context.Context, marketplaceID string, by Decider, accountID string, req SanctionRequest) (Enforced, error) {
-	var a store.EnforcementAction
-	var stmt *Statement
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
-		var err error
-		a, stmt, err = s.ImposeTx(ctx, tx, marketplaceID, by, accountID, req)
-		return err
+	return s.inTx(ctx, func(tx *store.Tx) (store.EnforcementAction, *Statement, error) {
+		return s.ImposeTx(ctx, tx, marketplaceID, by, accountID, req)
 	})
-	if err != nil {
-		return Enforced{}, err
-	}
-	return s.result(ctx, a, stmt)
 }
 
 // ImposeTx imposes a sanction inside tx, with its statement of reasons; a
@@ -451,9 +468,6 @@ func (s *Service) ImposeTx(ctx context.Context, tx *store.Tx, marketplaceID stri
 		return store.EnforcementAction{}, nil, err
 	}
 	d := req.Decision
-	if err := d.resolve(c.pol.Enforcement, by.Human); err != nil {
-		return store.EnforcementAction{}, nil, err
-	}
 	var dur policy.Duration
 	if req.Duration != "" {
 		if err := dur.UnmarshalText([]byte(req.Duration)); err != nil {
@@ -461,6 +475,9 @@ func (s *Service) ImposeTx(ctx context.Context, tx *store.Tx, marketplaceID stri
 		}
 	}
 	if err := CheckSanction(c.pol.Enforcement, req.Kind, dur.Std(), by.authority(d.Source)); err != nil {
+		return store.EnforcementAction{}, nil, err
+	}
+	if err := d.resolve(c.pol.Enforcement, by.Human); err != nil {
 		return store.EnforcementAction{}, nil, err
 	}
 	if req.Class == "" {
@@ -478,6 +495,10 @@ func (s *Service) ImposeTx(ctx context.Context, tx *store.Tx, marketplaceID stri
 	row := store.SanctionRow{MarketplaceID: marketplaceID, ID: a.SanctionID, AccountID: accountID, Kind: req.Kind, Class: req.Class,
 		Status: "active", ImposedAt: c.now, CommissionRate: req.CommissionRate, Remedial: req.Remedial, ActionID: a.ID}
 	if req.Kind == PermanentBan && c.business && d.Exception == "" && c.pol.Enforcement.BusinessTerminationNotice > 0 {
+		if c.st.TerminationAction != "" {
+			return store.EnforcementAction{}, nil, fmt.Errorf("%w: a termination is already scheduled for %s; it takes effect then, or cancel it first",
+				ErrInvalid, c.st.TerminationAt.Format(time.RFC3339))
+		}
 		row.ImposedAt = c.now.Add(c.pol.Enforcement.BusinessTerminationNotice.Std())
 		a.Kind, a.EffectiveAt = "termination_scheduled", row.ImposedAt
 		c.st.TerminationAt, c.st.TerminationAction = row.ImposedAt, a.ID
@@ -505,16 +526,10 @@ func (s *Service) ImposeTx(ctx context.Context, tx *store.Tx, marketplaceID stri
 
 // Lift ends a sanction early in its own transaction.
 func (s *Service) Lift(ctx context.Context, marketplaceID string, by Decider, accountID, sanctionID string, d Decision) (Enforced, error) {
-	var a store.EnforcementAction
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
-		var err error
-		a, err = s.LiftTx(ctx, tx, marketplaceID, by, accountID, sanctionID, d)
-		return err
+	return s.inTx(ctx, func(tx *store.Tx) (store.EnforcementAction, *Statement, error) {
+		a, err := s.LiftTx(ctx, tx, marketplaceID, by, accountID, sanctionID, d)
+		return a, nil, err
 	})
-	if err != nil {
-		return Enforced{}, err
-	}
-	return s.result(ctx, a, nil)
 }
 
 // LiftTx ends a sanction early inside tx: a person of the policy's reverse
@@ -524,13 +539,22 @@ func (s *Service) LiftTx(ctx context.Context, tx *store.Tx, marketplaceID string
 	if err != nil {
 		return store.EnforcementAction{}, err
 	}
-	if err := d.resolve(c.pol.Enforcement, by.Human); err != nil {
-		return store.EnforcementAction{}, err
-	}
 	if !mayReverse(c.pol.Enforcement, by) {
 		return store.EnforcementAction{}, fmt.Errorf("%w: lifting a sanction early needs the %s role or above, or an appeal", ErrForbidden, c.pol.Enforcement.ReverseRole)
 	}
+	if err := d.resolve(c.pol.Enforcement, by.Human); err != nil {
+		return store.EnforcementAction{}, err
+	}
 	return s.end(ctx, tx, c, by, accountID, sanctionID, "lifted", d)
+}
+
+// CancelTermination cancels a business user's scheduled termination in
+// its own transaction.
+func (s *Service) CancelTermination(ctx context.Context, marketplaceID string, by Decider, accountID string, d Decision) (Enforced, error) {
+	return s.inTx(ctx, func(tx *store.Tx) (store.EnforcementAction, *Statement, error) {
+		a, err := s.CancelTerminationTx(ctx, tx, marketplaceID, by, accountID, d)
+		return a, nil, err
+	})
 }
 
 // mayReverse reports whether a decider may undo a restriction early: a
@@ -548,14 +572,14 @@ func (s *Service) CancelTerminationTx(ctx context.Context, tx *store.Tx, marketp
 	if err != nil {
 		return store.EnforcementAction{}, err
 	}
-	if err := d.resolve(c.pol.Enforcement, by.Human); err != nil {
-		return store.EnforcementAction{}, err
+	if !mayReverse(c.pol.Enforcement, by) {
+		return store.EnforcementAction{}, fmt.Errorf("%w: cancelling a termination needs the %s role or above, or an appeal", ErrForbidden, c.pol.Enforcement.ReverseRole)
 	}
 	if c.st.TerminationAt.IsZero() {
 		return store.EnforcementAction{}, fmt.Errorf("%w: no termination is scheduled", ErrInvalid)
 	}
-	if !mayReverse(c.pol.Enforcement, by) {
-		return store.EnforcementAction{}, fmt.Errorf("%w: cancelling a termination needs the %s role or above, or an appeal", ErrForbidden, c.pol.Enforcement.ReverseRole)
+	if err := d.resolve(c.pol.Enforcement, by.Human); err != nil {
+		return store.EnforcementAction{}, err
 	}
 	scheduled, err := tx.EnforcementAction(ctx, marketplaceID, c.st.TerminationAction)
 	if err != nil {
@@ -567,7 +591,7 @@ func (s *Service) CancelTerminationTx(ctx context.Context, tx *store.Tx, marketp
 		}
 	}
 	a := store.EnforcementAction{ID: s.NewID(), Kind: "termination_cancelled", FromTier: c.st.Tier, ToTier: c.st.Tier,
-		SanctionID: scheduled.SanctionID, SanctionKind: scheduled.SanctionKind}
+		SanctionID: scheduled.SanctionID, SanctionKind: scheduled.SanctionKind, SourceRef: scheduled.ID}
 	c.st.TerminationAt, c.st.TerminationAction = time.Time{}, ""
 	if err := s.record(ctx, tx, c, by, &a, d); err != nil {
 		return a, err

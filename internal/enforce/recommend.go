@@ -26,8 +26,11 @@ type RecommendRequest struct {
 	SourceRef string
 	Reason    string
 	Ground    string
-	Evidence  map[string]any
-	By        audit.Actor
+	// Remedial is the remedial step a recommended logistics sanction
+	// offers, kept for when a person approves it.
+	Remedial string
+	Evidence map[string]any
+	By       audit.Actor
 }
 
 // Recommendation is a recommendation as the API and console show it.
@@ -97,6 +100,9 @@ func (s *Service) Recommend(ctx context.Context, tx *store.Tx, marketplaceID str
 		for k, v := range r.Evidence {
 			ev[k] = v
 		}
+		if r.Remedial != "" {
+			ev["remedial"] = r.Remedial
+		}
 		b, err := json.Marshal(ev)
 		if err != nil {
 			return Recommendation{}, err
@@ -145,8 +151,10 @@ func (s *Service) Decide(ctx context.Context, marketplaceID string, by Decider, 
 		if ev == nil {
 			ev = map[string]any{}
 		}
+		// The decision keeps what the recommendation rests on: its
+		// source and the case or rule behind it, its evidence.
 		ev["recommendation_id"] = rec.ID
-		d.Evidence, d.SourceRef = ev, rec.ID
+		d.Evidence, d.SourceRef = ev, rec.SourceRef
 		if d.Source == "" {
 			d.Source = rec.Source
 			if !slices.Contains(Sources(), d.Source) {
@@ -156,11 +164,31 @@ func (s *Service) Decide(ctx context.Context, marketplaceID string, by Decider, 
 		if d.Ground == "" && d.Template == "" {
 			d.Ground = rec.Ground
 		}
+		if approve && d.Reason == "" && d.Template == "" {
+			d.Reason = rec.Reason
+		}
+		pol, err := s.policy(ctx, marketplaceID)
+		if err != nil {
+			return err
+		}
+		if !approve {
+			tier := rec.Tier
+			if tier == "" {
+				tier = sanctionTier(rec.Sanction)
+			}
+			if !MayDecide(pol.Enforcement, rec.Tier, rec.Sanction, by.authority(d.Source)) {
+				return fmt.Errorf("%w: deciding a %s recommendation needs the %s role or above", ErrForbidden, tier, pol.Enforcement.TierRoles[tier])
+			}
+			if strings.TrimSpace(d.Reason) == "" && d.Template == "" {
+				return fmt.Errorf("%w: say why the recommendation is rejected", ErrInvalid)
+			}
+		}
+		note := d
+		if err := note.resolve(pol.Enforcement, true); err != nil && !approve {
+			return err
+		}
 		var a store.EnforcementAction
 		if approve {
-			if d.Reason == "" && d.Template == "" {
-				d.Reason = rec.Reason
-			}
 			if rec.Tier != "" {
 				a, _, err = s.SetTierTx(ctx, tx, marketplaceID, by, rec.AccountID, rec.Tier, d)
 			} else {
@@ -170,6 +198,7 @@ func (s *Service) Decide(ctx context.Context, marketplaceID string, by Decider, 
 				}
 				if rec.Source == SourceLogistics {
 					req.Class = Logistics
+					req.Remedial, _ = ev["remedial"].(string)
 				}
 				a, _, err = s.ImposeTx(ctx, tx, marketplaceID, by, rec.AccountID, req)
 			}
@@ -178,30 +207,19 @@ func (s *Service) Decide(ctx context.Context, marketplaceID string, by Decider, 
 			}
 			rec.Status = "approved"
 		} else {
-			if strings.TrimSpace(d.Reason) == "" {
-				return fmt.Errorf("%w: say why the recommendation is rejected", ErrInvalid)
-			}
 			c, err := s.begin(ctx, tx, marketplaceID, rec.AccountID)
 			if err != nil {
 				return err
 			}
-			tier := rec.Tier
-			if tier == "" {
-				tier = sanctionTier(rec.Sanction)
-			}
-			if least := c.pol.Enforcement.TierRoles[tier]; !by.Human || !atLeast(by.Role, least) {
-				return fmt.Errorf("%w: deciding a %s recommendation needs the %s role or above", ErrForbidden, tier, least)
-			}
-			if err := d.resolve(c.pol.Enforcement, true); err != nil {
-				return err
-			}
-			a = store.EnforcementAction{ID: s.NewID(), Kind: "recommendation_rejected", FromTier: c.st.Tier, ToTier: c.st.Tier, SanctionKind: rec.Sanction}
-			if err := s.record(ctx, tx, c, by, &a, d); err != nil {
+			// The entry names what was rejected: the tier or sanction
+			// recommended, not the tier the account stays at.
+			a = store.EnforcementAction{ID: s.NewID(), Kind: "recommendation_rejected", FromTier: c.st.Tier, ToTier: rec.Tier, SanctionKind: rec.Sanction}
+			if err := s.record(ctx, tx, c, by, &a, note); err != nil {
 				return err
 			}
 			rec.Status = "rejected"
 		}
-		rec.DecidedBy, rec.DecidedAt, rec.DecisionNote, rec.ActionID = by.Actor.ID, s.Now(), d.Reason, a.ID
+		rec.DecidedBy, rec.DecidedAt, rec.DecisionNote, rec.ActionID = by.Actor.Type+":"+by.Actor.ID, s.Now(), note.Reason, a.ID
 		if err := tx.SaveRecommendation(ctx, rec); err != nil {
 			return err
 		}

@@ -460,6 +460,28 @@ func TestBusinessTerminationNotice(t *testing.T) {
 		if c := e.caps(t, "shop3"); c.Access != "full" || c.TerminationAt.IsZero() {
 			t.Fatalf("scheduled ban: %+v", c)
 		}
+		// Another tier decision leaves a scheduled ban in place; a second
+		// termination is refused; cancelling lifts the ban before it starts.
+		if _, err := e.en.SetTier(ctx, e.mp, senior, "shop3", enforce.Flagged, enforce.Decision{Reason: "Closer review meanwhile."}); err != nil {
+			t.Fatal(err)
+		}
+		if c := e.caps(t, "shop3"); c.TerminationAt.IsZero() || c.Tier != enforce.Flagged {
+			t.Fatalf("scheduled ban dropped by a tier change: %+v", c)
+		}
+		if _, err := e.en.SetTier(ctx, e.mp, admin, "shop3", enforce.Blocked, enforce.Decision{Template: "scam"}); !errors.Is(err, enforce.ErrInvalid) {
+			t.Fatalf("second termination: %v", err)
+		}
+		if _, err := e.en.CancelTermination(ctx, e.mp, agent, "shop3", enforce.Decision{Reason: "x"}); !errors.Is(err, enforce.ErrForbidden) {
+			t.Fatalf("agent cancelling: %v", err)
+		}
+		r, err = e.en.CancelTermination(ctx, e.mp, senior, "shop3", enforce.Decision{Reason: "The seller proved the goods genuine."})
+		if err != nil || !r.Capabilities.TerminationAt.IsZero() || len(r.Capabilities.Sanctions) != 0 || r.Action.SourceRef == "" {
+			t.Fatalf("cancel: %+v %v", r, err)
+		}
+		e.advance(31 * 24 * time.Hour)
+		if c := e.caps(t, "shop3"); c.Access != "full" {
+			t.Fatalf("cancelled ban took effect: %+v", c)
+		}
 	})
 }
 
@@ -513,6 +535,13 @@ func TestLogisticsRules(t *testing.T) {
 		recs, err := e.en.Recommendations(ctx, e.mp, "pending", "s1", 10)
 		if err != nil || len(recs) != 1 || recs[0].Sanction != enforce.EarlyPayoutLoss || recs[0].Source != enforce.SourceLogistics {
 			t.Fatalf("recommendations: %+v %v", recs, err)
+		}
+		rejected, err := e.en.Decide(ctx, e.mp, senior, recs[0].ID, false, enforce.Decision{Reason: "The refunds were the buyers' own mistakes."})
+		if err != nil || rejected.Status != "rejected" || rejected.Note == "" || rejected.DecidedBy != "user:u-senior_moderator" {
+			t.Fatalf("reject: %+v %v", rejected, err)
+		}
+		if tl := e.timeline(t, "s1"); tl[0].Kind != "recommendation_rejected" || tl[0].SanctionKind != enforce.EarlyPayoutLoss {
+			t.Fatalf("rejection on the timeline: %+v", tl[0])
 		}
 		if c := e.caps(t, "s1"); !c.EarlyPayout {
 			t.Fatal("a recommendation was imposed")

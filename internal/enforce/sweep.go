@@ -226,7 +226,7 @@ func (s *Service) applyRule(ctx context.Context, tx *store.Tx, marketplaceID, ac
 		return a.ID, err
 	}
 	rec, err := s.Recommend(ctx, tx, marketplaceID, RecommendRequest{AccountID: accountID, Tier: r.Tier, Sanction: r.Sanction, Duration: r.Duration,
-		Source: SourceLogistics, SourceRef: r.ID, Reason: d.Reason, Ground: r.Ground, Evidence: d.Evidence, By: by.Actor})
+		Source: SourceLogistics, SourceRef: r.ID, Reason: d.Reason, Ground: r.Ground, Remedial: r.Remedial, Evidence: d.Evidence, By: by.Actor})
 	if err != nil {
 		return "", err
 	}
