@@ -22,6 +22,7 @@ import (
 	"github.com/vigil-ts/vigil/internal/event"
 	"github.com/vigil-ts/vigil/internal/fraud"
 	"github.com/vigil-ts/vigil/internal/ingest"
+	"github.com/vigil-ts/vigil/internal/listing"
 	"github.com/vigil-ts/vigil/internal/outbox"
 	"github.com/vigil-ts/vigil/internal/store"
 	"github.com/vigil-ts/vigil/internal/tenant"
@@ -40,6 +41,7 @@ type Deps struct {
 	Cases    *cases.Service
 	Enforce  *enforce.Service
 	Appeals  *appeal.Service
+	Listings *listing.Service
 	Log      *slog.Logger
 	// Ingested is told how many events each request stored (metrics).
 	Ingested func(n int)
@@ -73,6 +75,7 @@ func New(mux *http.ServeMux, d Deps, version string) huma.API {
 	h.registerCases(api)
 	h.registerEnforcement(api)
 	h.registerAppeals(api)
+	h.registerListings(api)
 	return api
 }
 
@@ -127,6 +130,9 @@ func (h *handlers) authenticate(api huma.API) func(huma.Context, func(huma.Conte
 func (h *handlers) problem(ctx context.Context, err error) error {
 	var se huma.StatusError
 	if mapped, ok := appealErr(err); ok {
+		return mapped
+	}
+	if mapped, ok := listingErr(err); ok {
 		return mapped
 	}
 	switch {

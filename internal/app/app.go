@@ -24,6 +24,7 @@ import (
 	"github.com/vigil-ts/vigil/internal/fraud"
 	"github.com/vigil-ts/vigil/internal/ingest"
 	"github.com/vigil-ts/vigil/internal/jobs"
+	"github.com/vigil-ts/vigil/internal/listing"
 	"github.com/vigil-ts/vigil/internal/obs"
 	"github.com/vigil-ts/vigil/internal/outbox"
 	"github.com/vigil-ts/vigil/internal/store"
@@ -78,6 +79,8 @@ type App struct {
 	Cases    *cases.Service
 	Enforce  *enforce.Service
 	Appeals  *appeal.Service
+	// Listings is the listing lifecycle the checks, cases and appeals share.
+	Listings *listing.Service
 	// Changes keeps the in-memory caches (API keys, capabilities) in step
 	// with other processes on the same PostgreSQL database.
 	Changes *change.Watcher
@@ -135,6 +138,9 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	a.Enforce.Holder, a.Cases.Enforcer = a.Cases, a.Enforce
 	river.AddWorker(workers, a.Enforce.Worker())
 	a.Appeals = appeal.New(a.Deps, a.Policies, a.Outbox, a.Enforce)
+	a.Listings = a.Checks.Listings
+	a.Cases.Listings, a.Appeals.Listings = a.Listings, a.Listings
+	river.AddWorker(workers, a.Listings.Worker())
 	river.AddWorker(workers, a.Appeals.Worker())
 	a.Changes = change.NewWatcher(db)
 	a.Changes.Add(enforce.Topic, a.Enforce)
@@ -145,17 +151,20 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		func() (river.JobArgs, *river.InsertOpts) { return cases.SweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})
 	enforceSweep := river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepInterval),
 		func() (river.JobArgs, *river.InsertOpts) { return enforce.SweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})
+	// Freshness is a matter of days; every ten sweeps is plenty.
+	freshness := river.NewPeriodicJob(river.PeriodicInterval(10*cfg.SweepInterval),
+		func() (river.JobArgs, *river.InsertOpts) { return listing.SweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})
 	appealSweep := river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepInterval),
 		func() (river.JobArgs, *river.InsertOpts) { return appeal.SweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})
 	a.Jobs, err = jobs.New(db, workers, jobs.Config{Work: cfg.Workers > 0, Workers: cfg.Workers, PollInterval: cfg.PollInterval,
-		Periodic: []*river.PeriodicJob{refresh, sweep, enforceSweep, appealSweep},
+		Periodic: []*river.PeriodicJob{refresh, sweep, enforceSweep, appealSweep, freshness},
 		Log:      log.With("component", "jobs")})
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	a.Outbox.Queue, a.Checks.Queue = a.Jobs, a.Jobs
-	a.Ingest.Hooks = append(a.Ingest.Hooks, a.Checks.IngestHook, a.Fraud.IngestHook, a.Enforce.IngestHook)
+	a.Ingest.Hooks = append(a.Ingest.Hooks, a.Checks.IngestHook, a.Fraud.IngestHook, a.Enforce.IngestHook, a.Listings.IngestHook)
 	a.Metrics = obs.New(func() float64 {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
@@ -171,7 +180,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 
 func (a *App) routes() http.Handler {
 	mux := http.NewServeMux()
-	api.New(mux, api.Deps{DB: a.DB, Tenants: a.Tenants, Ingest: a.Ingest, Outbox: a.Outbox, Policies: a.Policies, Checks: a.Checks, Fraud: a.Fraud, Cases: a.Cases, Enforce: a.Enforce, Appeals: a.Appeals, Log: a.Log, Ingested: a.Metrics.Ingested}, a.Cfg.Version)
+	api.New(mux, api.Deps{DB: a.DB, Tenants: a.Tenants, Ingest: a.Ingest, Outbox: a.Outbox, Policies: a.Policies, Checks: a.Checks, Fraud: a.Fraud, Cases: a.Cases, Enforce: a.Enforce, Appeals: a.Appeals, Listings: a.Listings, Log: a.Log, Ingested: a.Metrics.Ingested}, a.Cfg.Version)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

@@ -20,6 +20,7 @@ import (
 	"github.com/vigil-ts/vigil/internal/audit"
 	"github.com/vigil-ts/vigil/internal/check"
 	"github.com/vigil-ts/vigil/internal/enforce"
+	"github.com/vigil-ts/vigil/internal/listing"
 	"github.com/vigil-ts/vigil/internal/policy"
 	"github.com/vigil-ts/vigil/internal/store"
 	"github.com/vigil-ts/vigil/internal/svc"
@@ -84,11 +85,13 @@ type Service struct {
 	Policies *check.Policies
 	Outbox   check.Notifier
 	Enforce  *enforce.Service
+	// Listings restores a listing a reversed decision took down.
+	Listings *listing.Service
 }
 
 // New returns a Service.
 func New(d svc.Deps, p *check.Policies, outbox check.Notifier, en *enforce.Service) *Service {
-	return &Service{Deps: d, Policies: p, Outbox: outbox, Enforce: en}
+	return &Service{Deps: d, Policies: p, Outbox: outbox, Enforce: en, Listings: listing.New(d, p, outbox)}
 }
 
 // Ref names the decision appealed.

@@ -12,7 +12,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/vigil-ts/vigil/internal/audit"
-	"github.com/vigil-ts/vigil/internal/check"
+	"github.com/vigil-ts/vigil/internal/listing"
 	"github.com/vigil-ts/vigil/internal/enforce"
 	"github.com/vigil-ts/vigil/internal/policy"
 	"github.com/vigil-ts/vigil/internal/store"
@@ -166,13 +166,13 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, marketplaceID string,
 	if rev.Outcome == Reduce {
 		return "", fmt.Errorf("%w: a content decision is reversed or maintained; reduce lowers a tier", ErrInvalid)
 	}
-	return "", s.restore(ctx, tx, marketplaceID, a, rev)
+	return "", s.restore(ctx, tx, marketplaceID, by.Actor.ID, a, rev)
 }
 
 // restore reverses a content decision: a listing goes live again (the
 // marketplace hears listing.status_changed); other content the
 // marketplace restores on appeal.decided.
-func (s *Service) restore(ctx context.Context, tx *store.Tx, marketplaceID string, a store.Appeal, rev Review) error {
+func (s *Service) restore(ctx context.Context, tx *store.Tx, marketplaceID, reviewerID string, a store.Appeal, rev Review) error {
 	typ, id := "", ""
 	switch a.SubjectType {
 	case SubjectCase:
@@ -191,18 +191,15 @@ func (s *Service) restore(ctx context.Context, tx *store.Tx, marketplaceID strin
 	if typ != "listing" {
 		return nil
 	}
-	st, err := tx.ListingState(ctx, marketplaceID, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil
+	_, err := s.Listings.Apply(ctx, tx, marketplaceID, id, listing.Move{To: listing.Approved, Actor: listing.ActorAppeal, ActorID: reviewerID,
+		Reason: rev.Reply, Ref: a.ID})
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return nil // Vigil never saw the listing; the marketplace restores it on appeal.decided
+	case errors.Is(err, listing.ErrForbidden), errors.Is(err, listing.ErrInvalid):
+		return fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
-	if err != nil {
-		return err
-	}
-	if err := tx.SetListingStatus(ctx, marketplaceID, id, policy.Approved); err != nil {
-		return err
-	}
-	return s.notify(ctx, tx, marketplaceID, check.StatusChangedEvent, map[string]any{"listing_id": id, "status": policy.Approved,
-		"previous_status": st.Status, "appeal_id": a.ID, "reason": rev.Reply})
+	return err
 }
 
 // SweepArgs is the periodic job that raises appeals' SLA alerts.

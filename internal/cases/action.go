@@ -10,8 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/vigil-ts/vigil/internal/audit"
-	"github.com/vigil-ts/vigil/internal/check"
 	"github.com/vigil-ts/vigil/internal/enforce"
+	"github.com/vigil-ts/vigil/internal/listing"
 	"github.com/vigil-ts/vigil/internal/policy"
 	"github.com/vigil-ts/vigil/internal/store"
 )
@@ -320,7 +320,7 @@ func (s *Service) close(ctx context.Context, tx *store.Tx, m Moderator, c *store
 	if req.Action == ActDismiss && req.Unfounded {
 		reportOutcome = "unfounded"
 	}
-	if err := s.applyEffect(ctx, tx, c, req, resolution); err != nil {
+	if err := s.applyEffect(ctx, tx, m, c, req, resolution); err != nil {
 		return err
 	}
 	if req.Action == ActWarn && c.AccountID != "" && s.Enforcer != nil {
@@ -357,7 +357,7 @@ func (s *Service) close(ctx context.Context, tx *store.Tx, m Moderator, c *store
 // applyEffect carries out what a closing action does to the target:
 // listing statuses change here; everything else the marketplace carries
 // out on the moderation.action webhook.
-func (s *Service) applyEffect(ctx context.Context, tx *store.Tx, c *store.Case, req ActionRequest, resolution string) error {
+func (s *Service) applyEffect(ctx context.Context, tx *store.Tx, m Moderator, c *store.Case, req ActionRequest, resolution string) error {
 	data := map[string]any{"case_id": c.ID, "action": req.Action, "target": Target{Type: c.TargetType, ID: c.TargetID},
 		"account_id": c.AccountID, "resolution": resolution}
 	status := ""
@@ -384,21 +384,17 @@ func (s *Service) applyEffect(ctx context.Context, tx *store.Tx, c *store.Case, 
 		if c.TargetType != "listing" {
 			return invalid("this case is about %s %s, and %s works only on listings", c.TargetType, c.TargetID, strings.ReplaceAll(req.Action, "_", " "))
 		}
-		st, err := tx.ListingState(ctx, c.MarketplaceID, c.TargetID)
-		if errors.Is(err, store.ErrNotFound) {
+		_, err := s.Listings.Apply(ctx, tx, c.MarketplaceID, c.TargetID, listing.Move{To: status, Actor: listing.ActorModerator, ActorID: m.User.ID,
+			Reason: resolution, Fields: req.Fields, Ref: c.ID})
+		switch {
+		case errors.Is(err, store.ErrNotFound):
 			return invalid("listing %s is not known to Vigil, so its status cannot change", c.TargetID)
-		}
-		if err != nil {
-			return err
-		}
-		if err := tx.SetListingStatus(ctx, c.MarketplaceID, c.TargetID, status); err != nil {
+		case errors.Is(err, listing.ErrForbidden), errors.Is(err, listing.ErrInvalid):
+			return fmt.Errorf("%w: %v", ErrForbidden, err)
+		case err != nil:
 			return err
 		}
 		data["status"] = status
-		if err := s.notify(ctx, tx, c.MarketplaceID, check.StatusChangedEvent, map[string]any{"listing_id": c.TargetID, "status": status,
-			"previous_status": st.Status, "case_id": c.ID, "reason": resolution, "fields": req.Fields}); err != nil {
-			return err
-		}
 	}
 	return s.notify(ctx, tx, c.MarketplaceID, EventAction, data)
 }

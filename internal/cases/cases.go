@@ -19,6 +19,7 @@ import (
 	"github.com/vigil-ts/vigil/internal/check"
 	"github.com/vigil-ts/vigil/internal/detect"
 	"github.com/vigil-ts/vigil/internal/enforce"
+	"github.com/vigil-ts/vigil/internal/listing"
 	"github.com/vigil-ts/vigil/internal/policy"
 	"github.com/vigil-ts/vigil/internal/store"
 	"github.com/vigil-ts/vigil/internal/svc"
@@ -68,6 +69,9 @@ type Service struct {
 	// Scanner finds phishing links and other evidence in reported content;
 	// nil skips the scan.
 	Scanner Scanner
+	// Listings moves the listings case actions approve, pause, reject or
+	// send back for changes, with their history.
+	Listings *listing.Service
 	// Enforcer carries warnings and tier recommendations to the account's
 	// standing, in the action's transaction; nil only records them.
 	Enforcer Enforcer
@@ -83,7 +87,7 @@ type Enforcer interface {
 
 // New returns a Service.
 func New(d svc.Deps, p *check.Policies, outbox check.Notifier) *Service {
-	return &Service{Deps: d, Policies: p, Outbox: outbox}
+	return &Service{Deps: d, Policies: p, Outbox: outbox, Listings: listing.New(d, p, outbox)}
 }
 
 // policyFor is the policy in force for a category.

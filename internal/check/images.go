@@ -21,6 +21,7 @@ import (
 	"github.com/vigil-ts/vigil/internal/detect"
 	"github.com/vigil-ts/vigil/internal/detect/imagehash"
 	"github.com/vigil-ts/vigil/internal/event"
+	"github.com/vigil-ts/vigil/internal/listing"
 	"github.com/vigil-ts/vigil/internal/policy"
 	"github.com/vigil-ts/vigil/internal/store"
 )
@@ -35,9 +36,9 @@ import (
 // ImageCode is the finding code of a photo that another seller uses.
 const ImageCode = "duplicate.image"
 
-// StatusChangedEvent is the webhook sent when a follow-up decision changes
-// a listing's status after its first decision.
-const StatusChangedEvent = "listing.status_changed"
+// StatusChangedEvent is the webhook of every listing status move but the
+// check's own answer (package listing sends it).
+const StatusChangedEvent = listing.EventStatusChanged
 
 // imageContentTypes are the accepted upload formats, as sniffed.
 var errNotImage = errors.New("not a JPEG, PNG, GIF or WebP image")
@@ -400,14 +401,9 @@ func (s *Service) recheckImages(ctx context.Context, marketplaceID string, m *ma
 	return s.DB.InTx(ctx, func(tx *store.Tx) error {
 		if st.Status == policy.Approved && outcomeRank(dec.Outcome) > outcomeRank(st.Status) {
 			res.Status = dec.Outcome
-			if err := tx.SetListingStatus(ctx, marketplaceID, listingID, res.Status); err != nil {
+			if _, err := s.Listings.Apply(ctx, tx, marketplaceID, listingID, listing.Move{To: res.Status, Actor: listing.ActorFollowUp,
+				Reason: ImageCode, Clause: firstClause(dec.Reasons), Ref: res.DecisionID}); err != nil {
 				return err
-			}
-			if s.Outbox != nil {
-				if _, err := s.Outbox.Notify(ctx, tx, marketplaceID, StatusChangedEvent, map[string]any{"listing_id": listingID,
-					"status": res.Status, "previous_status": st.Status, "decision_id": res.DecisionID, "reason": ImageCode}); err != nil {
-					return err
-				}
 			}
 		}
 		return s.record(ctx, tx, marketplaceID, actor, store.Decision{Kind: FollowUpKind, SubjectType: "listing", SubjectID: listingID,

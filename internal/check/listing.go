@@ -18,6 +18,7 @@ import (
 	"github.com/vigil-ts/vigil/internal/detect/price"
 	"github.com/vigil-ts/vigil/internal/event"
 	"github.com/vigil-ts/vigil/internal/jobs"
+	"github.com/vigil-ts/vigil/internal/listing"
 	"github.com/vigil-ts/vigil/internal/policy"
 	"github.com/vigil-ts/vigil/internal/store"
 	"github.com/vigil-ts/vigil/internal/svc"
@@ -82,13 +83,40 @@ type Service struct {
 	// sentiment scores review texts for the rating mismatch rule. Its
 	// lexicon is read-only after construction, so it is shared.
 	sentiment *govader.SentimentIntensityAnalyzer
+	// Listings moves listings through their lifecycle, with history.
+	Listings *listing.Service
+}
+
+// reasonsText and firstClause summarise a decision's reasons for the
+// listing's history: which findings moved it, and the clause of the one
+// that decided.
+func reasonsText(rs []policy.Reason) string {
+	var parts []string
+	for _, r := range rs {
+		switch {
+		case r.Finding != nil:
+			parts = append(parts, r.Finding.Code)
+		case r.Rule != "":
+			parts = append(parts, "rule:"+r.Rule)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func firstClause(rs []policy.Reason) string {
+	for _, r := range rs {
+		if r.Key != "" || r.Rule != "" {
+			return r.Clause
+		}
+	}
+	return ""
 }
 
 // New returns a Service. text builds the text detectors for a policy; nil
 // runs the checks without them.
 func New(d svc.Deps, p *Policies, text TextFactory, outbox Notifier) *Service {
 	return &Service{Deps: d, Policies: p, Outbox: outbox, text: &texts{factory: text, byMP: map[string]*textSet{}}, ix: newIndexes(d.DB),
-		sentiment: govader.NewSentimentIntensityAnalyzer()}
+		sentiment: govader.NewSentimentIntensityAnalyzer(), Listings: listing.New(d, p, outbox)}
 }
 
 // scan runs the text detectors of the policy in force over fields, given
@@ -188,7 +216,8 @@ func (s *Service) Listing(ctx context.Context, marketplaceID string, actor audit
 		vars: map[string]any{"listing": listingVars(l), "account": accountVars(l.AccountID, facts, now), "context": ctxVars},
 		apply: func(tx *store.Tx, d *Decided, _ policy.Decision) error {
 			d.Status = d.Outcome
-			if err := tx.SetListingStatus(ctx, marketplaceID, l.ListingID, d.Status); err != nil {
+			if _, err := s.Listings.Apply(ctx, tx, marketplaceID, l.ListingID, listing.Move{To: d.Status, Actor: listing.ActorCheck,
+				Reason: reasonsText(d.Reasons), Clause: firstClause(d.Reasons), Fields: d.FieldsChange, Ref: d.DecisionID}); err != nil {
 				return err
 			}
 			added, removed, err = s.registerImages(ctx, tx, marketplaceID, l)

@@ -55,6 +55,15 @@ type Effective struct {
 	Document string
 }
 
+// Policy is the marketplace-wide policy in force (no category override).
+func (p *Policies) Policy(ctx context.Context, marketplaceID string) (*policy.Policy, error) {
+	eff, err := p.Get(ctx, marketplaceID)
+	if err != nil {
+		return nil, err
+	}
+	return eff.Compiled.Policy(""), nil
+}
+
 // Get returns the marketplace's policy in force. It reads the stored version
 // (a primary-key lookup) so that a save in any process takes effect at once.
 func (p *Policies) Get(ctx context.Context, marketplaceID string) (Effective, error) {

@@ -345,7 +345,7 @@ type VerificationChanged struct {
 func (p *VerificationChanged) validate(c *check, _ string) (Subject, string) {
 	c.id("data.account_id", p.AccountID)
 	// The verification steps behind the seller levels of R-E7.
-	c.oneOf("data.kind", p.Kind, "email", "phone", "identity", "business", "address", "bank", "payment")
+	c.oneOf("data.kind", p.Kind, "email", "phone", "terms", "identity", "business", "address", "bank", "payment")
 	c.oneOf("data.status", p.Status, "verified", "pending", "failed", "lapsed")
 	c.maxLen("data.provider", p.Provider, maxID)
 	return Subject{"account", p.AccountID}, p.AccountID

@@ -37,6 +37,9 @@ func Default() *Policy {
 				ImageDistance:         8,    // Vigil's choice: 8 of 64 bits survives resizing and recompression
 			},
 			ManualReview: false, // R-L6: a marketplace may require it per category
+			// Vigil's choice (R-L9): three characters of a postcode name a
+			// district (DE 204.., NL 101., UK "SW1"), not a street.
+			AreaPostcodeChars: 3,
 		},
 		Message: Message{
 			NewConversations: Rate{Max: 20, Window: Hours(1)}, // R-M2: at most 20 new conversations per hour

@@ -54,6 +54,10 @@ type Listing struct {
 	// ManualReview holds every listing for a person's review before it goes
 	// live, whatever the detectors found.
 	ManualReview bool `yaml:"manual_review"`
+	// AreaPostcodeChars is how much of the postcode the public trust view
+	// shows (R-L9): the leading characters, an area rather than a street.
+	// 0 shows none.
+	AreaPostcodeChars int `yaml:"area_postcode_chars"`
 }
 
 // Price configures price sanity against the category's recent prices

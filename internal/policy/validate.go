@@ -61,6 +61,7 @@ func validate(p *Policy) Problems {
 }
 
 func validateListing(ps *Problems, l *Listing) {
+	between(ps, "listing.area_postcode_chars", l.AreaPostcodeChars, 0, 5)
 	for i, f := range l.RequiredFields {
 		oneOf(ps, fmt.Sprintf("listing.required_fields[%d]", i), f, listingFields(), "listing field")
 	}

@@ -72,12 +72,12 @@ func (tx *Tx) ApplyEvent(ctx context.Context, marketplaceID string, ev event.Eve
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)
 			ON CONFLICT (marketplace_id, id) DO UPDATE SET account_id = excluded.account_id, title = excluded.title,
 				description = excluded.description, price_amount = excluded.price_amount, currency = excluded.currency,
-				category = excluded.category, updated_at = excluded.updated_at, data = excluded.data
+				category = excluded.category, updated_at = excluded.updated_at, data = excluded.data, reminded_at = NULL
 			WHERE excluded.updated_at >= listings.updated_at`,
 			marketplaceID, p.ListingID, p.AccountID, p.Title, p.Description, p.Price.Amount, p.Price.Currency, p.Category, at, string(ev.Data))
 	case *event.ListingRef:
 		if ev.Type == "listing.reconfirmed" {
-			_, err = tx.q.ExecContext(ctx, `UPDATE listings SET confirmed_at = $1 WHERE marketplace_id = $2 AND id = $3 AND (confirmed_at IS NULL OR confirmed_at < $1)`,
+			_, err = tx.q.ExecContext(ctx, `UPDATE listings SET confirmed_at = $1, reminded_at = NULL WHERE marketplace_id = $2 AND id = $3 AND (confirmed_at IS NULL OR confirmed_at < $1)`,
 				at, marketplaceID, p.ListingID)
 		}
 	case *event.MessageSent:
