@@ -42,5 +42,16 @@ func TestListingLifecycleAPI(t *testing.T) {
 			}
 		}
 		s.do(t, "GET", "/v1/listings/nope/trust", key, nil).want(t, 404)
+
+		// Rentals requiring Contact Verified: an unverified seller is asked
+		// to verify before the listing can go live.
+		doc := "categories:\n  rentals:\n    listing:\n      require_contact_verified: true\n"
+		s.do(t, "PUT", "/v1/policy", key, map[string]any{"document": doc, "expected_version": 0}).want(t, 200)
+		flat := listing("flat2", "acct-qz7")
+		flat["category"], flat["description"] = "rentals", "Sunny flat near the park with a balcony"
+		d := s.do(t, "POST", "/v1/checks/listing", key, flat).want(t, 200)
+		if d.Body["outcome"] == "approved" || !strings.Contains(d.Raw, `"key":"seller.contact_unverified","outcome":"changes_requested"`) {
+			t.Fatalf("unverified seller: %s", d.Raw)
+		}
 	})
 }

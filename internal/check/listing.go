@@ -199,6 +199,9 @@ func (s *Service) Listing(ctx context.Context, marketplaceID string, actor audit
 	}
 	findings = append(findings, imageDuplicates(pol, m, l.ListingID, l.AccountID, known)...)
 	findings = append(findings, standing(facts.Tier)...)
+	if pol.Listing.RequireContactVerified {
+		findings = append(findings, contactUnverified(facts.Verified)...)
+	}
 	if pol.Listing.ManualReview {
 		findings = append(findings, detect.Finding{Code: policy.ManualReviewCode, Detail: "The policy requires a person to review listings in this category before they go live."})
 	}
@@ -511,6 +514,22 @@ func standing(tier string) []detect.Finding {
 			Detail: "The seller's account is " + tier + " and may not create listings."}}
 	}
 	return nil
+}
+
+// contactUnverified is the finding of a seller whose email or phone is not
+// verified, where the policy requires both before publishing (R-L7).
+func contactUnverified(verified []string) []detect.Finding {
+	var missing []string
+	for _, k := range []string{"email", "phone"} {
+		if !slices.Contains(verified, k) {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return []detect.Finding{{Code: "seller.contact_unverified", Field: "contact_verification", Value: strings.Join(missing, ","),
+		Detail: "The seller must verify their " + strings.Join(missing, " and ") + " before the listing can go live."}}
 }
 
 func nonNilFindings(f []detect.Finding) []detect.Finding {

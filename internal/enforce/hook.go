@@ -6,7 +6,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/vigil-ts/vigil/internal/check"
 	"github.com/vigil-ts/vigil/internal/event"
+	"github.com/vigil-ts/vigil/internal/policy"
 	"github.com/vigil-ts/vigil/internal/store"
 )
 
@@ -19,6 +21,8 @@ func (s *Service) IngestHook(ctx context.Context, tx *store.Tx, marketplaceID st
 	var dmca, sellers, parties []string
 	type remedial struct{ account, kind, eventID string }
 	var remedials []remedial
+	type lapse struct{ account, kind, eventID string }
+	var lapses []lapse
 	var orders []*event.Order
 	var statuses []string
 	add := func(list *[]string, id string) {
@@ -42,6 +46,15 @@ func (s *Service) IngestHook(ctx context.Context, tx *store.Tx, marketplaceID st
 			orders, statuses = append(orders, p), append(statuses, strings.TrimPrefix(ev.Type, "order."))
 		case *event.ShipmentLate:
 			add(&sellers, p.SellerID)
+		case *event.VerificationChanged:
+			if p.Status == "lapsed" && (p.Kind == "identity" || p.Kind == "business") {
+				lapses = append(lapses, lapse{p.AccountID, p.Kind, ev.ID})
+			}
+		}
+	}
+	for _, l := range lapses {
+		if err := s.lapsed(ctx, tx, marketplaceID, l.account, l.kind, l.eventID); err != nil {
+			return nil, err
 		}
 	}
 	if err := tx.MarkLogisticsDirty(ctx, marketplaceID, s.Now(), sellers...); err != nil {
@@ -74,6 +87,21 @@ func (s *Service) IngestHook(ctx context.Context, tx *store.Tx, marketplaceID st
 		}
 	}
 	return nil, nil
+}
+
+// lapsed puts an account whose PSP identity or business verification
+// lapsed in front of a person, when the policy says so (R-E7). The
+// verification level, and with it the level's benefits, follows the
+// verification by itself.
+func (s *Service) lapsed(ctx context.Context, tx *store.Tx, marketplaceID, accountID, kind, eventID string) error {
+	pol, err := s.policy(ctx, marketplaceID)
+	if err != nil || !pol.Enforcement.LapseCase {
+		return err
+	}
+	return s.Holder.Hold(ctx, tx, check.Hold{MarketplaceID: marketplaceID, TargetType: "account", TargetID: accountID, AccountID: accountID,
+		Source: "rule", Severity: policy.SeverityMedium, Codes: []string{"verification.lapsed"},
+		Reason: fmt.Sprintf("The %s verification lapsed (event %s): the verification level's benefits ended; decide whether the account may continue.", kind, eventID),
+		At: s.Now()})
 }
 
 // orderOfFrozen keeps a frozen account's frozen orders in step with an

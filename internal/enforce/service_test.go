@@ -757,3 +757,30 @@ func openDSN(t *testing.T, dsn string) *store.DB {
 	}
 	return db
 }
+
+func TestVerificationLapseAndRecheck(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := t.Context()
+		verified := e.clock().AddDate(0, -13, 0)
+		e.send(t, verified, "verification.changed", map[string]any{"account_id": "shop", "kind": "business", "status": "verified"})
+		e.send(t, e.clock().AddDate(0, -2, 0), "verification.changed", map[string]any{"account_id": "shop2", "kind": "business", "status": "verified"})
+		sw, err := e.en.Sweep(ctx, 100)
+		if err != nil || sw.Rechecks != 1 {
+			t.Fatalf("recheck: %+v %v", sw, err)
+		}
+		if got := e.hooks.Of(enforce.EventRecheckDue); len(got) != 1 || got[0].Data["account_id"] != "shop" {
+			t.Fatalf("recheck webhook: %+v", got)
+		}
+		if sw, _ := e.en.Sweep(ctx, 100); sw.Rechecks != 0 {
+			t.Fatal("asked twice")
+		}
+		// A lapsed PSP identity verification puts the account in front of
+		// a person.
+		e.send(t, e.clock(), "verification.changed", map[string]any{"account_id": "shop", "kind": "identity", "status": "lapsed"})
+		page, err := e.cs.List(ctx, e.mp, cases.ListQuery{Status: "open", Limit: 10})
+		if err != nil || len(page.Items) != 1 || page.Items[0].Target.ID != "shop" {
+			t.Fatalf("lapse case: %+v %v", page, err)
+		}
+	})
+}

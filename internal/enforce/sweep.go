@@ -33,7 +33,7 @@ func (s *Service) Worker() river.Worker[SweepArgs] {
 
 // Swept counts what one sweep did.
 type Swept struct {
-	Expired, Terminated, SellersChecked int
+	Expired, Terminated, SellersChecked, Rechecks int
 }
 
 // Sweep does up to limit of each kind of work; each step is its own
@@ -73,6 +73,9 @@ func (s *Service) Sweep(ctx context.Context, limit int) (Swept, error) {
 		}
 		out.Terminated++
 	}
+	if out.Rechecks, err = s.rechecks(ctx, now, limit); err != nil {
+		return out, err
+	}
 	dirty, err := s.DB.LogisticsDirty(ctx, limit)
 	if err != nil {
 		return out, err
@@ -93,6 +96,41 @@ func (s *Service) Sweep(ctx context.Context, limit int) (Swept, error) {
 		}
 	}
 	return out, nil
+}
+
+// EventRecheckDue asks the marketplace to re-check a business user's
+// registration (the chamber of commerce), once a year by default.
+const EventRecheckDue = "account.business_recheck_due"
+
+// rechecks asks, once per verification, for the yearly business
+// registration re-check (R-E7, enforcement.business_recheck_months).
+func (s *Service) rechecks(ctx context.Context, now time.Time, limit int) (int, error) {
+	due, err := s.DB.RechecksDue(ctx, now.AddDate(0, -1, 0), limit)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range due {
+		pol, err := s.policy(ctx, r.MarketplaceID)
+		if err != nil {
+			return n, err
+		}
+		dueAt := r.VerifiedAt.AddDate(0, pol.Enforcement.BusinessRecheckMonths, 0)
+		if now.Before(dueAt) {
+			continue
+		}
+		err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.SetRecheckReminded(ctx, r.MarketplaceID, r.AccountID, now); err != nil {
+				return err
+			}
+			return s.notify(ctx, tx, r.MarketplaceID, EventRecheckDue, map[string]any{"account_id": r.AccountID, "verified_at": r.VerifiedAt, "due_at": dueAt})
+		})
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }
 
 // terminate carries out a business user's termination once its notice

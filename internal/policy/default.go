@@ -182,6 +182,9 @@ func Default() *Policy {
 			},
 			BusinessTerminationNotice: Days(30), // R-C3: 30 days notice
 			BusinessRecheckMonths:     12,       // R-E7: yearly re-check
+			// Vigil's choice (R-E7 lets the policy suspend; R-P2 wants a
+			// person to decide): a lapse puts the account in front of one.
+			LapseCase: true,
 			// P2B's exceptions to the notice period: a legal obligation to
 			// terminate at once, an imperative reason under national law,
 			// repeated infringement of the terms.
@@ -336,8 +339,11 @@ func defaultOutcomes() Outcomes {
 			// R-E1: a flagged account's new listings are screened more
 			// strictly: a person sees them first; an account that may not
 			// list cannot publish.
-			"account.flagged":    v(PendingReview, SeverityLow, "Stricter screening of accounts under closer review (R-E1)"),
-			"account.restricted": v(Rejected, SeverityMedium, "Restricted, suspended and blocked accounts cannot create listings (R-E1)"),
+			"account.flagged": v(PendingReview, SeverityLow, "Stricter screening of accounts under closer review (R-E1)"),
+			// R-L7: the seller verifies email and phone; nothing a moderator
+			// could change, so the seller is asked to.
+			"seller.contact_unverified": v(ChangesRequested, SeverityLow, "Contact Verified is required before publishing (R-L7)"),
+			"account.restricted":        v(Rejected, SeverityMedium, "Restricted, suspended and blocked accounts cannot create listings (R-E1)"),
 		},
 		Message: Mapping{
 			Fallback:            v(Allow, SeverityLow, "Messages (R-M1–R-M3)"),

@@ -58,6 +58,10 @@ type Listing struct {
 	// shows (R-L9): the leading characters, an area rather than a street.
 	// 0 shows none.
 	AreaPostcodeChars int `yaml:"area_postcode_chars"`
+	// RequireContactVerified: a listing goes live only when its seller's
+	// email and phone are verified (R-L7: "Contact Verified is required
+	// before publishing").
+	RequireContactVerified bool `yaml:"require_contact_verified"`
 }
 
 // Price configures price sanity against the category's recent prices
@@ -391,6 +395,9 @@ type Enforcement struct {
 	// BusinessRecheckMonths is how often a business registration is checked
 	// again. Months, because a month is not a fixed number of hours.
 	BusinessRecheckMonths int `yaml:"business_recheck_months"`
+	// LapseCase opens a case for a person when a PSP identity or business
+	// verification lapses (R-E7); the level's benefits end either way.
+	LapseCase bool `yaml:"lapse_case"`
 	// TerminationExceptions are the grounds on which a business user may be
 	// terminated without the notice period (P2B); a termination citing one
 	// takes effect at once.

@@ -111,3 +111,32 @@ func (tx *Tx) SetPropertyChecked(ctx context.Context, marketplaceID, listingID, 
 		marketplaceID, listingID, optMicros(at), by)
 	return err
 }
+
+// Recheck is a business registration verified long enough ago to need its
+// yearly re-check (R-E7).
+type Recheck struct {
+	MarketplaceID, AccountID string
+	VerifiedAt               time.Time
+}
+
+// RechecksDue returns, across marketplaces, business verifications last
+// updated before cutoff whose re-check was not asked for since.
+func (c conn) RechecksDue(ctx context.Context, cutoff time.Time, limit int) ([]Recheck, error) {
+	rows, err := c.q.QueryContext(ctx, `SELECT marketplace_id, account_id, updated_at FROM account_verifications
+		WHERE kind = 'business' AND status = 'verified' AND updated_at < $1
+		AND (recheck_reminded_at IS NULL OR recheck_reminded_at < updated_at) ORDER BY updated_at LIMIT $2`, micros(cutoff), limit)
+	return collect(rows, err, func(rows *sql.Rows) (Recheck, error) {
+		var r Recheck
+		var at int64
+		err := rows.Scan(&r.MarketplaceID, &r.AccountID, &at)
+		r.VerifiedAt = fromMicros(at)
+		return r, err
+	})
+}
+
+// SetRecheckReminded records that a business re-check was asked for.
+func (tx *Tx) SetRecheckReminded(ctx context.Context, marketplaceID, accountID string, at time.Time) error {
+	_, err := tx.q.ExecContext(ctx, `UPDATE account_verifications SET recheck_reminded_at = $3
+		WHERE marketplace_id = $1 AND account_id = $2 AND kind = 'business'`, marketplaceID, accountID, micros(at))
+	return err
+}

@@ -29,8 +29,13 @@ ALTER TABLE listings ADD COLUMN reminded_at BIGINT;
 ALTER TABLE listings ADD COLUMN property_checked_at BIGINT;
 ALTER TABLE listings ADD COLUMN property_checked_by TEXT NOT NULL DEFAULT '';
 CREATE INDEX listings_freshness ON listings (status, updated_at);
+-- When a business registration's yearly re-check was last asked for (R-E7).
+ALTER TABLE account_verifications ADD COLUMN recheck_reminded_at BIGINT;
+CREATE INDEX account_verifications_recheck ON account_verifications (kind, status, updated_at);
 
 -- +goose Down
+DROP INDEX account_verifications_recheck;
+ALTER TABLE account_verifications DROP COLUMN recheck_reminded_at;
 DROP INDEX listings_freshness;
 ALTER TABLE listings DROP COLUMN property_checked_by;
 ALTER TABLE listings DROP COLUMN property_checked_at;
