@@ -101,7 +101,7 @@ func (s *Service) lapsed(ctx context.Context, tx *store.Tx, marketplaceID, accou
 	return s.Holder.Hold(ctx, tx, check.Hold{MarketplaceID: marketplaceID, TargetType: "account", TargetID: accountID, AccountID: accountID,
 		Source: "rule", Severity: policy.SeverityMedium, Codes: []string{"verification.lapsed"},
 		Reason: fmt.Sprintf("The %s verification lapsed (event %s): the verification level's benefits ended; decide whether the account may continue.", kind, eventID),
-		At: s.Now()})
+		At:     s.Now()})
 }
 
 // orderOfFrozen keeps a frozen account's frozen orders in step with an
