@@ -33,6 +33,13 @@ type Review struct {
 	Reply string `json:"reply" maxLength:"5000" doc:"The reasoned reply the appellant receives (at least 20 characters); for escalate, the note to the senior reviewer."`
 }
 
+// MayReview reports whether u may decide the appeal (nil) or why not, as
+// Decide decides it: for tools that offer the outcome form only to those
+// who may use it.
+func MayReview(a Appeal, u store.User) error {
+	return mayReview(store.Appeal{DecidedBy: a.DecidedBy, Status: a.Status, EscalatedBy: a.EscalatedBy}, Reviewer{User: u})
+}
+
 // mayReview decides whether a reviewer may decide an appeal (R-A3): a
 // person with the appeals-reviewer role, never the one who took the
 // appealed decision; an escalated appeal goes to a senior reviewer — an

@@ -12,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/vigil-ts/vigil/internal/appeal"
 	"github.com/vigil-ts/vigil/internal/cases"
 	"github.com/vigil-ts/vigil/internal/enforce"
 	"github.com/vigil-ts/vigil/internal/fraud"
@@ -60,6 +61,10 @@ func outcome(err error, conflict string) (status int, f form, unexpected error) 
 		{cases.ErrForbidden, http.StatusForbidden},
 		{enforce.ErrInvalid, http.StatusUnprocessableEntity},
 		{enforce.ErrForbidden, http.StatusForbidden},
+		{appeal.ErrInvalid, http.StatusUnprocessableEntity},
+		{appeal.ErrClosed, http.StatusUnprocessableEntity},
+		{appeal.ErrDuplicate, http.StatusUnprocessableEntity},
+		{appeal.ErrForbidden, http.StatusForbidden},
 	} {
 		if errors.Is(err, k.err) {
 			return k.status, form{Error: sentence(strings.TrimPrefix(err.Error(), k.err.Error()+": "))}, nil

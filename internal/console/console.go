@@ -24,6 +24,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/vigil-ts/vigil/internal/appeal"
 	"github.com/vigil-ts/vigil/internal/cases"
 	"github.com/vigil-ts/vigil/internal/check"
 	"github.com/vigil-ts/vigil/internal/enforce"
@@ -62,6 +63,8 @@ type Deps struct {
 	// timelines and statements of reasons, and the recommendations
 	// waiting for a person; required.
 	Enforce *enforce.Service
+	// Appeals is the appeals queue and its reviews; required.
+	Appeals *appeal.Service
 	Log     *slog.Logger
 	// Now is the clock, for times shown relative to now; nil means the
 	// system clock.
@@ -155,6 +158,10 @@ func (c *server) routes() {
 	m.Handle("POST /console/accounts/{id}/tier", c.page(moderators, c.accountAction("tier", c.setTier)))
 	m.Handle("POST /console/accounts/{id}/sanctions", c.page(moderators, c.accountAction("sanction", c.impose)))
 	m.Handle("POST /console/accounts/{id}/sanctions/{sanction}/lift", c.page(moderators, c.accountAction("lift-", c.lift)))
+	m.Handle("GET /console/appeals", c.page(anyone, c.appeals))
+	m.Handle("GET /console/appeals/{id}", c.page(anyone, itemPage(c, "appeal", c.loadAppeal)))
+	// Any role may post: the appeal service says who may decide (R-A3).
+	m.Handle("POST /console/appeals/{id}/decision", c.page(anyone, c.decideAppeal))
 	m.Handle("GET /console/recommendations", c.page(anyone, c.recommendations))
 	m.Handle("POST /console/recommendations/{id}/approve", c.page(moderators, c.decide(true)))
 	m.Handle("POST /console/recommendations/{id}/reject", c.page(moderators, c.decide(false)))

@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"github.com/vigil-ts/vigil/internal/appeal"
 	"html"
 	"io"
 	"log/slog"
@@ -61,6 +62,8 @@ type fixture struct {
 	// case warnings and recommendations reach it, and its logistics
 	// recommendations open cases.
 	enforce *enforce.Service
+	// appeals reviews appeals through the same ladder.
+	appeals *appeal.Service
 	mp      tenant.Created
 	other   tenant.Created
 	srv     *httptest.Server
@@ -125,10 +128,11 @@ func newFixtureOn(t *testing.T, db *store.DB, opts ...option) *fixture {
 	f.fraud.Holder = f.cases
 	f.enforce = enforce.New(f.deps, f.policies, f.outbox, 0)
 	f.enforce.Holder, f.cases.Enforcer = f.cases, f.enforce
+	f.appeals = appeal.New(f.deps, f.policies, f.outbox, f.enforce)
 	f.ingest = ingest.New(f.deps)
 	f.ingest.Hooks = []ingest.Hook{f.fraud.IngestHook, f.enforce.IngestHook}
 	d := Deps{DB: db, Users: f.users, Tenants: f.tenants, Outbox: f.outbox, Policies: f.policies, Fraud: f.fraud, Cases: f.cases,
-		Enforce: f.enforce, Log: log, Version: "v9.9.9-test"}
+		Enforce: f.enforce, Appeals: f.appeals, Log: log, Version: "v9.9.9-test"}
 	for _, o := range opts {
 		o(f, &d)
 	}

@@ -88,6 +88,10 @@ type dashboardData struct {
 	// at least that many).
 	Recommended int
 	More        bool
+	// Appeals counts the open appeals, Overdue those past their SLA
+	// (MoreAppeals: at least that many).
+	Appeals, Overdue int
+	MoreAppeals      bool
 	// Range is the number of days shown, one of Ranges.
 	Range  int
 	Ranges []int
@@ -131,6 +135,9 @@ func (c *server) dashboard(w http.ResponseWriter, r *http.Request, v *viewer) er
 	}
 	d.Queue, d.Days, d.Charts = q.Now, q.Days, queueCharts(q.Days)
 	if d.Recommended, d.More, err = c.pendingRecommendations(ctx, v.mp.ID); err != nil {
+		return err
+	}
+	if d.Appeals, d.Overdue, d.MoreAppeals, err = c.openAppeals(ctx, v.mp.ID); err != nil {
 		return err
 	}
 	if d.Counts, err = c.d.DB.Counts(ctx, v.mp.ID); err != nil {

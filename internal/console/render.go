@@ -179,6 +179,7 @@ func nav(v *viewer, path string) []navLink {
 	links := []navLink{{Label: "Dashboard", Href: consolePath}, {Label: "Cases", Href: consolePath + "cases"},
 		{Label: "Decisions", Href: consolePath + "decisions"},
 		{Label: "Accounts", Href: consolePath + "accounts"}, {Label: "Recommendations", Href: consolePath + "recommendations"},
+		{Label: "Appeals", Href: consolePath + "appeals"},
 		{Label: "Policy", Href: consolePath + "policy"},
 		{Label: "Audit log", Href: consolePath + "audit"}}
 	if v.admin() {
@@ -314,6 +315,10 @@ func notice(code string) string {
 		return "The sanction was imposed and its statement of reasons sent to the marketplace."
 	case "sanction-lifted":
 		return "The sanction was lifted and recorded on the account's enforcement timeline."
+	case "appeal-decided":
+		return "The appeal was decided; the outcome was applied and the reply sent to the marketplace."
+	case "appeal-escalated":
+		return "The appeal was escalated to a senior reviewer; its due time is unchanged."
 	case "recommendation-approved":
 		return "The recommendation was approved and applied to the account as your decision."
 	case "recommendation-rejected":
