@@ -63,13 +63,7 @@ func (h *handlers) registerListings(api huma.API) {
 	huma.Register(api, huma.Operation{OperationID: "listing-history", Method: http.MethodGet, Path: "/v1/listings/{id}/history", Tags: tags,
 		Summary: "A listing's status history", Description: "Every status move, newest first, with who made it, why, the clause and fields.", Security: secured()},
 		func(ctx context.Context, in *listingPath) (*historyOutput, error) {
-			items, err := h.Listings.HistoryOf(ctx, callerFrom(ctx).key.MarketplaceID, in.ID, 200)
-			if err != nil {
-				return nil, h.problem(ctx, err)
-			}
-			out := &historyOutput{}
-			out.Body.Items = items
-			return out, nil
+			return h.history(ctx, callerFrom(ctx).key.MarketplaceID, in.ID)
 		})
 	huma.Register(api, huma.Operation{OperationID: "move-listing", Method: http.MethodPost, Path: "/v1/listings/{id}/status", Tags: tags,
 		Summary: "Move a listing",
@@ -90,13 +84,7 @@ func (h *handlers) registerListings(api huma.API) {
 			if err := h.Listings.Move(ctx, c.key.MarketplaceID, actor, in.ID, m); err != nil {
 				return nil, h.problem(ctx, err)
 			}
-			items, err := h.Listings.HistoryOf(ctx, c.key.MarketplaceID, in.ID, 200)
-			if err != nil {
-				return nil, h.problem(ctx, err)
-			}
-			out := &historyOutput{}
-			out.Body.Items = items
-			return out, nil
+			return h.history(ctx, c.key.MarketplaceID, in.ID)
 		})
 	huma.Register(api, huma.Operation{OperationID: "property-check", Method: http.MethodPost, Path: "/v1/listings/{id}/property-check", Tags: tags,
 		Summary: "Record a property check",
@@ -117,6 +105,17 @@ func (h *handlers) registerListings(api huma.API) {
 			}
 			return &trustOutput{Body: t}, nil
 		})
+}
+
+// history answers with a listing's status history.
+func (h *handlers) history(ctx context.Context, marketplaceID, listingID string) (*historyOutput, error) {
+	items, err := h.Listings.HistoryOf(ctx, marketplaceID, listingID, 200)
+	if err != nil {
+		return nil, h.problem(ctx, err)
+	}
+	out := &historyOutput{}
+	out.Body.Items = items
+	return out, nil
 }
 
 // listingErr maps the listing package's errors; the rest go to problem.

@@ -165,19 +165,11 @@ func statusOf(a store.Appeal) AppealStatus {
 }
 
 func (s *Service) policy(ctx context.Context, marketplaceID string) (*policy.Policy, error) {
-	eff, err := s.Policies.Get(ctx, marketplaceID)
-	if err != nil {
-		return nil, err
-	}
-	return eff.Compiled.Policy(""), nil
+	return s.Policies.Policy(ctx, marketplaceID)
 }
 
 func (s *Service) notify(ctx context.Context, tx *store.Tx, marketplaceID, typ string, data any) error {
-	if s.Outbox == nil {
-		return nil
-	}
-	_, err := s.Outbox.Notify(ctx, tx, marketplaceID, typ, data)
-	return err
+	return check.Send(ctx, s.Outbox, tx, marketplaceID, typ, data)
 }
 
 // plan checks one part of the plan of action.

@@ -108,11 +108,7 @@ func (s *Service) effective(ctx context.Context, marketplaceID, category string)
 
 // notify queues a webhook when an outbox is configured.
 func (s *Service) notify(ctx context.Context, tx *store.Tx, marketplaceID, typ string, data any) error {
-	if s.Outbox == nil {
-		return nil
-	}
-	_, err := s.Outbox.Notify(ctx, tx, marketplaceID, typ, data)
-	return err
+	return check.Send(ctx, s.Outbox, tx, marketplaceID, typ, data)
 }
 
 // history appends a step to a case's history.

@@ -39,6 +39,16 @@ type Notifier interface {
 	Notify(ctx context.Context, tx *store.Tx, marketplaceID, eventType string, data any) (int, error)
 }
 
+// Send queues a webhook through n, which may be nil (a service built
+// without an outbox, in tests and one-off commands): then nothing is sent.
+func Send(ctx context.Context, n Notifier, tx *store.Tx, marketplaceID, eventType string, data any) error {
+	if n == nil {
+		return nil
+	}
+	_, err := n.Notify(ctx, tx, marketplaceID, eventType, data)
+	return err
+}
+
 // TakedownEvent is the webhook type sent at once for a phishing link (R-L5, R-R3).
 const TakedownEvent = "link.takedown"
 

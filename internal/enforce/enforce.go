@@ -155,20 +155,12 @@ func (d *Decision) resolve(e policy.Enforcement, human bool) error {
 // policy is the marketplace's enforcement policy. Enforcement is about
 // accounts, not categories, so the marketplace-wide policy applies.
 func (s *Service) policy(ctx context.Context, marketplaceID string) (*policy.Policy, error) {
-	eff, err := s.Policies.Get(ctx, marketplaceID)
-	if err != nil {
-		return nil, err
-	}
-	return eff.Compiled.Policy(""), nil
+	return s.Policies.Policy(ctx, marketplaceID)
 }
 
 // notify queues a webhook when an outbox is configured.
 func (s *Service) notify(ctx context.Context, tx *store.Tx, marketplaceID, typ string, data any) error {
-	if s.Outbox == nil {
-		return nil
-	}
-	_, err := s.Outbox.Notify(ctx, tx, marketplaceID, typ, data)
-	return err
+	return check.Send(ctx, s.Outbox, tx, marketplaceID, typ, data)
 }
 
 // step is one enforcement step being written: the locked standing, the

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,7 +23,7 @@ import (
 	"github.com/vigil-ts/vigil/internal/store"
 	"github.com/vigil-ts/vigil/internal/store/storetest"
 	"github.com/vigil-ts/vigil/internal/svc"
-	"github.com/vigil-ts/vigil/internal/tenant"
+	"github.com/vigil-ts/vigil/internal/svc/svctest"
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
@@ -32,29 +31,21 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 // env is an enforcement service over a fresh database with a settable
 // clock, fed by real ingestion.
 type env struct {
+	svctest.Env
 	db    *store.DB
 	en    *enforce.Service
 	cs    *cases.Service
 	hooks *outboxtest.Recorder
 	ing   *ingest.Service
-	mp    string
-	mu    sync.Mutex
-	now   time.Time
 	n     int
 }
 
-var system = audit.Actor{Type: audit.ActorSystem, ID: "test"}
+var system = svctest.System
 
 func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
-	e := &env{db: db, hooks: &outboxtest.Recorder{}, now: time.Now().UTC().Truncate(time.Second)}
-	d := svc.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	d.Now = func() time.Time { e.mu.Lock(); defer e.mu.Unlock(); return e.now }
-	mp, err := tenant.New(d).CreateMarketplace(t.Context(), system, "Alpha")
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.mp = mp.Marketplace.ID
+	e := &env{Env: svctest.New(t, db), db: db, hooks: &outboxtest.Recorder{}}
+	d := e.Deps
 	pols, err := check.NewPolicies(d)
 	if err != nil {
 		t.Fatal(err)
@@ -93,25 +84,13 @@ func waitLive(t *testing.T, s *enforce.Service) {
 	}
 }
 
-func (e *env) advance(d time.Duration) {
-	e.mu.Lock()
-	e.now = e.now.Add(d)
-	e.mu.Unlock()
-}
-
-func (e *env) clock() time.Time {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.now
-}
-
 // send ingests events of one type stamped at; data is the payload.
 func (e *env) send(t *testing.T, at time.Time, typ string, data map[string]any) string {
 	t.Helper()
 	e.n++
 	id := fmt.Sprintf("ev-%d", e.n)
 	b, _ := json.Marshal(data)
-	res, err := e.ing.Ingest(t.Context(), e.mp, system, []event.Envelope{{ID: id, Type: typ, OccurredAt: at, Data: b}}, true)
+	res, err := e.ing.Ingest(t.Context(), e.MP, system, []event.Envelope{{ID: id, Type: typ, OccurredAt: at, Data: b}}, true)
 	if err != nil || res.Accepted != 1 {
 		t.Fatalf("ingest %s: %+v %v", typ, res, err)
 	}
@@ -119,7 +98,7 @@ func (e *env) send(t *testing.T, at time.Time, typ string, data map[string]any) 
 }
 
 func (e *env) account(t *testing.T, id, kind string) {
-	e.send(t, e.clock().Add(-48*time.Hour), "account.upserted", map[string]any{"account_id": id, "kind": kind, "email": id + "@example.org", "country": "DE"})
+	e.send(t, e.Now().Add(-48*time.Hour), "account.upserted", map[string]any{"account_id": id, "kind": kind, "email": id + "@example.org", "country": "DE"})
 }
 
 func (e *env) order(t *testing.T, step, id, buyer, seller string, extra map[string]any) {
@@ -127,12 +106,12 @@ func (e *env) order(t *testing.T, step, id, buyer, seller string, extra map[stri
 	for k, v := range extra {
 		data[k] = v
 	}
-	e.send(t, e.clock().Add(-time.Minute), "order."+step, data)
+	e.send(t, e.Now().Add(-time.Minute), "order."+step, data)
 }
 
 func (e *env) caps(t *testing.T, acc string) enforce.Capabilities {
 	t.Helper()
-	c, err := e.en.Capabilities(t.Context(), e.mp, acc)
+	c, err := e.en.Capabilities(t.Context(), e.MP, acc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +120,7 @@ func (e *env) caps(t *testing.T, acc string) enforce.Capabilities {
 
 func (e *env) timeline(t *testing.T, acc string) []enforce.Action {
 	t.Helper()
-	tl, err := e.en.Timeline(t.Context(), e.mp, acc, 100)
+	tl, err := e.en.Timeline(t.Context(), e.MP, acc, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +139,7 @@ func TestDMCARules(t *testing.T) {
 		strike := func(acc string, at time.Time) string {
 			return e.send(t, at, "dmca.accepted", map[string]any{"account_id": acc, "kind": "copyright"})
 		}
-		now := e.clock()
+		now := e.Now()
 		// Two strikes: nothing automatic.
 		strike("a1", now.Add(-200*24*time.Hour))
 		strike("a1", now.Add(-10*24*time.Hour))
@@ -178,7 +157,7 @@ func TestDMCARules(t *testing.T) {
 			tl[0].Ground != "intellectual_property" || !strings.Contains(string(tl[0].Evidence), third) {
 			t.Fatalf("timeline: %+v", tl)
 		}
-		sts, err := e.en.Statements(t.Context(), e.mp, "a1", 10)
+		sts, err := e.en.Statements(t.Context(), e.MP, "a1", 10)
 		if err != nil || len(sts) != 1 || !sts[0].AutomatedDetection || !sts[0].AutomatedDecision || sts[0].Ground.Type != "illegal_content" ||
 			sts[0].DSA["decision_provision"] != "DECISION_PROVISION_PARTIAL_SUSPENSION" || sts[0].DSA["automated_decision"] != "AUTOMATED_DECISION_FULLY" {
 			t.Fatalf("statement: %+v %v", sts, err)
@@ -211,7 +190,7 @@ func TestDMCARules(t *testing.T) {
 			t.Fatalf("strike inside the window not counted: %s", c.Tier)
 		}
 		// An account a person already suspended stays suspended.
-		if _, err := e.en.SetTier(t.Context(), e.mp, senior, "a4", enforce.Suspended, enforce.Decision{Template: "scam"}); err != nil {
+		if _, err := e.en.SetTier(t.Context(), e.MP, senior, "a4", enforce.Suspended, enforce.Decision{Template: "scam"}); err != nil {
 			t.Fatal(err)
 		}
 		for i := range 3 {
@@ -230,23 +209,23 @@ func TestManualTiersAndRoles(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx := t.Context()
-		_, err := e.en.SetTier(ctx, e.mp, agent, "seller-qx", enforce.Restricted, enforce.Decision{Template: "counterfeit"})
+		_, err := e.en.SetTier(ctx, e.MP, agent, "seller-qx", enforce.Restricted, enforce.Decision{Template: "counterfeit"})
 		if !errors.Is(err, enforce.ErrForbidden) {
 			t.Fatalf("agent restricting: %v", err)
 		}
-		if _, err := e.en.SetTier(ctx, e.mp, senior, "seller-qx", enforce.Restricted, enforce.Decision{}); !errors.Is(err, enforce.ErrInvalid) {
+		if _, err := e.en.SetTier(ctx, e.MP, senior, "seller-qx", enforce.Restricted, enforce.Decision{}); !errors.Is(err, enforce.ErrInvalid) {
 			t.Fatalf("no reason: %v", err)
 		}
-		if _, err := e.en.SetTier(ctx, e.mp, senior, "seller-qx", enforce.Restricted, enforce.Decision{Reason: "x", Ground: "made_up"}); !errors.Is(err, enforce.ErrInvalid) {
+		if _, err := e.en.SetTier(ctx, e.MP, senior, "seller-qx", enforce.Restricted, enforce.Decision{Reason: "x", Ground: "made_up"}); !errors.Is(err, enforce.ErrInvalid) {
 			t.Fatalf("unknown ground: %v", err)
 		}
-		if _, err := e.en.SetTier(ctx, e.mp, enforce.Automation("rule"), "seller-qx", enforce.Restricted, enforce.Decision{Reason: "rule says so"}); !errors.Is(err, enforce.ErrForbidden) {
+		if _, err := e.en.SetTier(ctx, e.MP, enforce.Automation("rule"), "seller-qx", enforce.Restricted, enforce.Decision{Reason: "rule says so"}); !errors.Is(err, enforce.ErrForbidden) {
 			t.Fatalf("automation restricting: %v", err)
 		}
 		if tl := e.timeline(t, "seller-qx"); len(tl) != 0 {
 			t.Fatalf("refused decisions were recorded: %+v", tl)
 		}
-		r, err := e.en.SetTier(ctx, e.mp, senior, "seller-qx", enforce.Restricted, enforce.Decision{Template: "counterfeit", Source: enforce.SourceReport, SourceRef: "case-1",
+		r, err := e.en.SetTier(ctx, e.MP, senior, "seller-qx", enforce.Restricted, enforce.Decision{Template: "counterfeit", Source: enforce.SourceReport, SourceRef: "case-1",
 			Notifier: "trusted_flagger", Evidence: map[string]any{"reports": []string{"VR-1"}}})
 		if err != nil {
 			t.Fatal(err)
@@ -268,10 +247,10 @@ func TestManualTiersAndRoles(t *testing.T) {
 			t.Fatalf("statement webhook: %+v", got)
 		}
 		// Lowering is for the reverse role; warning needs no statement.
-		if _, err := e.en.SetTier(ctx, e.mp, agent, "seller-qx", enforce.Warning, enforce.Decision{Reason: "resolved"}); !errors.Is(err, enforce.ErrForbidden) {
+		if _, err := e.en.SetTier(ctx, e.MP, agent, "seller-qx", enforce.Warning, enforce.Decision{Reason: "resolved"}); !errors.Is(err, enforce.ErrForbidden) {
 			t.Fatalf("agent lowering: %v", err)
 		}
-		r, err = e.en.SetTier(ctx, e.mp, senior, "seller-qx", enforce.Warning, enforce.Decision{Reason: "The seller removed the listings."})
+		r, err = e.en.SetTier(ctx, e.MP, senior, "seller-qx", enforce.Warning, enforce.Decision{Reason: "The seller removed the listings."})
 		if err != nil || r.Statement != nil || r.Capabilities.Tier != enforce.Warning || !r.Capabilities.CanList {
 			t.Fatalf("lowering: %+v %v", r, err)
 		}
@@ -285,36 +264,36 @@ func TestSanctionsExpireAndRemedialLifts(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx := t.Context()
-		r, err := e.en.Impose(ctx, e.mp, senior, "s1", enforce.SanctionRequest{Kind: enforce.EarlyPayoutLoss, Duration: "7d", Decision: enforce.Decision{Template: "fulfilment"}})
+		r, err := e.en.Impose(ctx, e.MP, senior, "s1", enforce.SanctionRequest{Kind: enforce.EarlyPayoutLoss, Duration: "7d", Decision: enforce.Decision{Template: "fulfilment"}})
 		if err != nil || r.Capabilities.EarlyPayout || len(r.Capabilities.Sanctions) != 1 || r.Statement == nil ||
 			r.Statement.DSA["decision_monetary"] != "DECISION_MONETARY_OTHER" || r.Statement.DSA["end_date_monetary_restriction"] == nil {
 			t.Fatalf("impose: %+v %v", r, err)
 		}
-		if _, err := e.en.Impose(ctx, e.mp, senior, "s1", enforce.SanctionRequest{Kind: enforce.TemporarySuspension, Duration: "31d", Decision: enforce.Decision{Template: "scam"}}); !errors.Is(err, enforce.ErrInvalid) {
+		if _, err := e.en.Impose(ctx, e.MP, senior, "s1", enforce.SanctionRequest{Kind: enforce.TemporarySuspension, Duration: "31d", Decision: enforce.Decision{Template: "scam"}}); !errors.Is(err, enforce.ErrInvalid) {
 			t.Fatalf("suspension over 30 days: %v", err)
 		}
-		if _, err := e.en.Impose(ctx, e.mp, senior, "s1", enforce.SanctionRequest{Kind: enforce.LiveSellingLoss, Duration: "7d", Remedial: "shipping_quiz",
+		if _, err := e.en.Impose(ctx, e.MP, senior, "s1", enforce.SanctionRequest{Kind: enforce.LiveSellingLoss, Duration: "7d", Remedial: "shipping_quiz",
 			Decision: enforce.Decision{Template: "harassment"}}); !errors.Is(err, enforce.ErrInvalid) {
 			t.Fatalf("a behavioural sanction with a remedial path: %v", err)
 		}
 		// A logistics sanction with the quiz as its remedial path, and a
 		// behavioural one.
-		live, err := e.en.Impose(ctx, e.mp, senior, "s1", enforce.SanctionRequest{Kind: enforce.LiveSellingLoss, Duration: "14d", Class: enforce.Logistics,
+		live, err := e.en.Impose(ctx, e.MP, senior, "s1", enforce.SanctionRequest{Kind: enforce.LiveSellingLoss, Duration: "14d", Class: enforce.Logistics,
 			Remedial: "shipping_quiz", Decision: enforce.Decision{Template: "fulfilment"}})
 		if err != nil || live.Capabilities.CanGoLive {
 			t.Fatalf("live selling: %+v %v", live, err)
 		}
-		if _, err := e.en.Impose(ctx, e.mp, senior, "s1", enforce.SanctionRequest{Kind: enforce.RaisedCommission, Duration: "10d", CommissionRate: 0.2,
+		if _, err := e.en.Impose(ctx, e.MP, senior, "s1", enforce.SanctionRequest{Kind: enforce.RaisedCommission, Duration: "10d", CommissionRate: 0.2,
 			Decision: enforce.Decision{Template: "harassment"}}); err != nil {
 			t.Fatal(err)
 		}
 		// Another quiz lifts nothing; the shipping quiz lifts the
 		// logistics sanction and only that.
-		e.send(t, e.clock(), "remedial.completed", map[string]any{"account_id": "s1", "kind": "returns_quiz"})
+		e.send(t, e.Now(), "remedial.completed", map[string]any{"account_id": "s1", "kind": "returns_quiz"})
 		if c := e.caps(t, "s1"); c.CanGoLive {
 			t.Fatal("the wrong remedial step lifted live selling")
 		}
-		quiz := e.send(t, e.clock(), "remedial.completed", map[string]any{"account_id": "s1", "kind": "shipping_quiz"})
+		quiz := e.send(t, e.Now(), "remedial.completed", map[string]any{"account_id": "s1", "kind": "shipping_quiz"})
 		c := e.caps(t, "s1")
 		if !c.CanGoLive || c.EarlyPayout || c.CommissionRate == nil || *c.CommissionRate != 0.2 || len(c.Sanctions) != 2 {
 			t.Fatalf("after the quiz: %+v", c)
@@ -324,7 +303,7 @@ func TestSanctionsExpireAndRemedialLifts(t *testing.T) {
 		}
 		// Expiry: at 7 days the early payout is back at once, and the sweep
 		// records it.
-		e.advance(7*24*time.Hour + time.Second)
+		e.Advance(7*24*time.Hour + time.Second)
 		if c := e.caps(t, "s1"); !c.EarlyPayout || len(c.Sanctions) != 1 {
 			t.Fatalf("expired sanction still counts: %+v", c)
 		}
@@ -340,10 +319,10 @@ func TestSanctionsExpireAndRemedialLifts(t *testing.T) {
 		}
 		// Lifting early is for the reverse role.
 		cur := e.caps(t, "s1").Sanctions[0]
-		if _, err := e.en.Lift(ctx, e.mp, agent, "s1", cur.ID, enforce.Decision{Reason: "goodwill"}); !errors.Is(err, enforce.ErrForbidden) {
+		if _, err := e.en.Lift(ctx, e.MP, agent, "s1", cur.ID, enforce.Decision{Reason: "goodwill"}); !errors.Is(err, enforce.ErrForbidden) {
 			t.Fatalf("agent lifting: %v", err)
 		}
-		if r, err := e.en.Lift(ctx, e.mp, senior, "s1", cur.ID, enforce.Decision{Reason: "The seller appealed by phone."}); err != nil || r.Capabilities.CommissionRate != nil {
+		if r, err := e.en.Lift(ctx, e.MP, senior, "s1", cur.ID, enforce.Decision{Reason: "The seller appealed by phone."}); err != nil || r.Capabilities.CommissionRate != nil {
 			t.Fatalf("lift: %+v %v", r, err)
 		}
 	})
@@ -357,11 +336,11 @@ func TestFrozenOrders(t *testing.T) {
 		e.order(t, "paid", "o2", "b2", "s1", nil)
 		e.order(t, "shipped", "o3", "s1", "s9", map[string]any{"tracking_number": "T3"})
 		e.order(t, "delivered", "o4", "b4", "s1", nil)
-		r, err := e.en.SetTier(ctx, e.mp, senior, "s1", enforce.Restricted, enforce.Decision{Template: "misleading"})
+		r, err := e.en.SetTier(ctx, e.MP, senior, "s1", enforce.Restricted, enforce.Decision{Template: "misleading"})
 		if err != nil || len(r.Capabilities.FrozenOrders) != 0 || r.Capabilities.InFlight["paid"] != enforce.OrdersMayComplete {
 			t.Fatalf("restricted: %+v %v", r.Capabilities, err)
 		}
-		r, err = e.en.SetTier(ctx, e.mp, senior, "s1", enforce.Suspended, enforce.Decision{Template: "scam"})
+		r, err = e.en.SetTier(ctx, e.MP, senior, "s1", enforce.Suspended, enforce.Decision{Template: "scam"})
 		if err != nil || !slices.Equal(r.Capabilities.FrozenOrders, []string{"o1", "o2", "o3"}) || r.Capabilities.InFlight["created"] != enforce.OrdersFrozen {
 			t.Fatalf("suspended: %+v %v", r.Capabilities, err)
 		}
@@ -376,7 +355,7 @@ func TestFrozenOrders(t *testing.T) {
 			t.Fatalf("frozen after events: %v", c.FrozenOrders)
 		}
 		// Back to restricted: the orders may complete again.
-		r, err = e.en.SetTier(ctx, e.mp, senior, "s1", enforce.Restricted, enforce.Decision{Reason: "Suspension reduced after review."})
+		r, err = e.en.SetTier(ctx, e.MP, senior, "s1", enforce.Restricted, enforce.Decision{Reason: "Suspension reduced after review."})
 		if err != nil || len(r.Capabilities.FrozenOrders) != 0 || r.Capabilities.InFlight["shipped"] != enforce.OrdersMayComplete {
 			t.Fatalf("unsuspended: %+v %v", r.Capabilities, err)
 		}
@@ -384,14 +363,14 @@ func TestFrozenOrders(t *testing.T) {
 			t.Fatalf("unfrozen webhook: %+v", un)
 		}
 		// A temporary suspension freezes until it expires.
-		if _, err := e.en.Impose(ctx, e.mp, senior, "b2", enforce.SanctionRequest{Kind: enforce.TemporarySuspension, Duration: "3d", Decision: enforce.Decision{Template: "scam"}}); err != nil {
+		if _, err := e.en.Impose(ctx, e.MP, senior, "b2", enforce.SanctionRequest{Kind: enforce.TemporarySuspension, Duration: "3d", Decision: enforce.Decision{Template: "scam"}}); err != nil {
 			t.Fatal(err)
 		}
 		e.order(t, "paid", "o6", "b2", "s7", nil)
 		if c := e.caps(t, "b2"); !slices.Equal(c.FrozenOrders, []string{"o6"}) || c.CanBuy {
 			t.Fatalf("temporary suspension: %+v", c)
 		}
-		e.advance(3*24*time.Hour + time.Second)
+		e.Advance(3*24*time.Hour + time.Second)
 		if _, err := e.en.Sweep(ctx, 100); err != nil {
 			t.Fatal(err)
 		}
@@ -408,8 +387,8 @@ func TestBusinessTerminationNotice(t *testing.T) {
 		e.account(t, "shop", "business")
 		e.account(t, "private", "private")
 		e.order(t, "paid", "o1", "buyer", "shop", nil)
-		now := e.clock()
-		r, err := e.en.SetTier(ctx, e.mp, admin, "shop", enforce.Blocked, enforce.Decision{Template: "counterfeit"})
+		now := e.Now()
+		r, err := e.en.SetTier(ctx, e.MP, admin, "shop", enforce.Blocked, enforce.Decision{Template: "counterfeit"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -426,7 +405,7 @@ func TestBusinessTerminationNotice(t *testing.T) {
 			t.Fatalf("scheduled webhook: %+v", got)
 		}
 		// The notice runs out: blocked at once, recorded by the sweep.
-		e.advance(30*24*time.Hour + time.Second)
+		e.Advance(30*24*time.Hour + time.Second)
 		if c := e.caps(t, "shop"); c.Tier != enforce.Blocked || c.Access != "revoked" {
 			t.Fatalf("after the notice: %+v", c)
 		}
@@ -441,20 +420,20 @@ func TestBusinessTerminationNotice(t *testing.T) {
 		}
 		// With an exception, or for a private user, the block is at once.
 		e.account(t, "shop2", "business")
-		if _, err := e.en.SetTier(ctx, e.mp, admin, "shop2", enforce.Blocked, enforce.Decision{Template: "scam", Exception: "nonsense"}); !errors.Is(err, enforce.ErrInvalid) {
+		if _, err := e.en.SetTier(ctx, e.MP, admin, "shop2", enforce.Blocked, enforce.Decision{Template: "scam", Exception: "nonsense"}); !errors.Is(err, enforce.ErrInvalid) {
 			t.Fatalf("unknown exception: %v", err)
 		}
-		r, err = e.en.SetTier(ctx, e.mp, admin, "shop2", enforce.Blocked, enforce.Decision{Template: "scam", Exception: "repeated_infringement"})
+		r, err = e.en.SetTier(ctx, e.MP, admin, "shop2", enforce.Blocked, enforce.Decision{Template: "scam", Exception: "repeated_infringement"})
 		if err != nil || r.Capabilities.Tier != enforce.Blocked || r.Statement.NoticeException != "repeated_infringement" {
 			t.Fatalf("exception: %+v %v", r, err)
 		}
-		r, err = e.en.SetTier(ctx, e.mp, admin, "private", enforce.Blocked, enforce.Decision{Template: "scam"})
+		r, err = e.en.SetTier(ctx, e.MP, admin, "private", enforce.Blocked, enforce.Decision{Template: "scam"})
 		if err != nil || r.Capabilities.Tier != enforce.Blocked || r.Statement.Business {
 			t.Fatalf("private: %+v %v", r, err)
 		}
 		// A scheduled ban can be cancelled by another decision.
 		e.account(t, "shop3", "business")
-		if _, err := e.en.Impose(ctx, e.mp, admin, "shop3", enforce.SanctionRequest{Kind: enforce.PermanentBan, Decision: enforce.Decision{Template: "scam"}}); err != nil {
+		if _, err := e.en.Impose(ctx, e.MP, admin, "shop3", enforce.SanctionRequest{Kind: enforce.PermanentBan, Decision: enforce.Decision{Template: "scam"}}); err != nil {
 			t.Fatal(err)
 		}
 		if c := e.caps(t, "shop3"); c.Access != "full" || c.TerminationAt.IsZero() {
@@ -462,23 +441,23 @@ func TestBusinessTerminationNotice(t *testing.T) {
 		}
 		// Another tier decision leaves a scheduled ban in place; a second
 		// termination is refused; cancelling lifts the ban before it starts.
-		if _, err := e.en.SetTier(ctx, e.mp, senior, "shop3", enforce.Flagged, enforce.Decision{Reason: "Closer review meanwhile."}); err != nil {
+		if _, err := e.en.SetTier(ctx, e.MP, senior, "shop3", enforce.Flagged, enforce.Decision{Reason: "Closer review meanwhile."}); err != nil {
 			t.Fatal(err)
 		}
 		if c := e.caps(t, "shop3"); c.TerminationAt.IsZero() || c.Tier != enforce.Flagged {
 			t.Fatalf("scheduled ban dropped by a tier change: %+v", c)
 		}
-		if _, err := e.en.SetTier(ctx, e.mp, admin, "shop3", enforce.Blocked, enforce.Decision{Template: "scam"}); !errors.Is(err, enforce.ErrInvalid) {
+		if _, err := e.en.SetTier(ctx, e.MP, admin, "shop3", enforce.Blocked, enforce.Decision{Template: "scam"}); !errors.Is(err, enforce.ErrInvalid) {
 			t.Fatalf("second termination: %v", err)
 		}
-		if _, err := e.en.CancelTermination(ctx, e.mp, agent, "shop3", enforce.Decision{Reason: "x"}); !errors.Is(err, enforce.ErrForbidden) {
+		if _, err := e.en.CancelTermination(ctx, e.MP, agent, "shop3", enforce.Decision{Reason: "x"}); !errors.Is(err, enforce.ErrForbidden) {
 			t.Fatalf("agent cancelling: %v", err)
 		}
-		r, err = e.en.CancelTermination(ctx, e.mp, senior, "shop3", enforce.Decision{Reason: "The seller proved the goods genuine."})
+		r, err = e.en.CancelTermination(ctx, e.MP, senior, "shop3", enforce.Decision{Reason: "The seller proved the goods genuine."})
 		if err != nil || !r.Capabilities.TerminationAt.IsZero() || len(r.Capabilities.Sanctions) != 0 || r.Action.SourceRef == "" {
 			t.Fatalf("cancel: %+v %v", r, err)
 		}
-		e.advance(31 * 24 * time.Hour)
+		e.Advance(31 * 24 * time.Hour)
 		if c := e.caps(t, "shop3"); c.Access != "full" {
 			t.Fatalf("cancelled ban took effect: %+v", c)
 		}
@@ -500,18 +479,18 @@ func TestLogisticsRules(t *testing.T) {
 			t.Fatalf("a seller shipping on time: %+v", c)
 		}
 		// One late in ten is at the limit, not over it; two are over.
-		e.send(t, e.clock(), "shipment.late", map[string]any{"order_id": "o1", "seller_id": "s1", "days_late": 2, "has_tracking": true})
+		e.send(t, e.Now(), "shipment.late", map[string]any{"order_id": "o1", "seller_id": "s1", "days_late": 2, "has_tracking": true})
 		e.en.Sweep(ctx, 100)
 		if c := e.caps(t, "s1"); !c.CanGoLive {
 			t.Fatal("10% late is not over 10%")
 		}
-		e.send(t, e.clock(), "shipment.late", map[string]any{"order_id": "o2", "seller_id": "s1", "days_late": 3, "has_tracking": true})
+		e.send(t, e.Now(), "shipment.late", map[string]any{"order_id": "o2", "seller_id": "s1", "days_late": 3, "has_tracking": true})
 		if _, err := e.en.Sweep(ctx, 100); err != nil {
 			t.Fatal(err)
 		}
 		c := e.caps(t, "s1")
 		if c.CanGoLive || len(c.Sanctions) != 1 || c.Sanctions[0].Remedial != "shipping_quiz" || c.Sanctions[0].Class != enforce.Logistics ||
-			!c.Sanctions[0].ExpiresAt.Equal(e.clock().Add(14*24*time.Hour)) {
+			!c.Sanctions[0].ExpiresAt.Equal(e.Now().Add(14*24*time.Hour)) {
 			t.Fatalf("late shipments: %+v", c)
 		}
 		tl := e.timeline(t, "s1")
@@ -519,7 +498,7 @@ func TestLogisticsRules(t *testing.T) {
 			t.Fatalf("timeline: %+v", tl)
 		}
 		// Applied once per crossing: a third late shipment adds nothing.
-		e.send(t, e.clock(), "shipment.late", map[string]any{"order_id": "o3", "seller_id": "s1", "days_late": 1, "has_tracking": true})
+		e.send(t, e.Now(), "shipment.late", map[string]any{"order_id": "o3", "seller_id": "s1", "days_late": 1, "has_tracking": true})
 		e.en.Sweep(ctx, 100)
 		if n := len(e.timeline(t, "s1")); n != 1 {
 			t.Fatalf("rule applied again: %d entries", n)
@@ -532,11 +511,11 @@ func TestLogisticsRules(t *testing.T) {
 		if _, err := e.en.Sweep(ctx, 100); err != nil {
 			t.Fatal(err)
 		}
-		recs, err := e.en.Recommendations(ctx, e.mp, "pending", "s1", 10)
+		recs, err := e.en.Recommendations(ctx, e.MP, "pending", "s1", 10)
 		if err != nil || len(recs) != 1 || recs[0].Sanction != enforce.EarlyPayoutLoss || recs[0].Source != enforce.SourceLogistics {
 			t.Fatalf("recommendations: %+v %v", recs, err)
 		}
-		rejected, err := e.en.Decide(ctx, e.mp, senior, recs[0].ID, false, enforce.Decision{Reason: "The refunds were the buyers' own mistakes."})
+		rejected, err := e.en.Decide(ctx, e.MP, senior, recs[0].ID, false, enforce.Decision{Reason: "The refunds were the buyers' own mistakes."})
 		if err != nil || rejected.Status != "rejected" || rejected.Note == "" || rejected.DecidedBy != "user:u-senior_moderator" {
 			t.Fatalf("reject: %+v %v", rejected, err)
 		}
@@ -546,15 +525,15 @@ func TestLogisticsRules(t *testing.T) {
 		if c := e.caps(t, "s1"); !c.EarlyPayout {
 			t.Fatal("a recommendation was imposed")
 		}
-		page, err := e.cs.List(ctx, e.mp, cases.ListQuery{Status: "open", Limit: 10})
+		page, err := e.cs.List(ctx, e.MP, cases.ListQuery{Status: "open", Limit: 10})
 		if err != nil || len(page.Items) != 1 || page.Items[0].Target.ID != "s1" {
 			t.Fatalf("case for the recommendation: %+v %v", page, err)
 		}
 		// The window slides: 31 days on, the seller is under every rule
 		// again and the crossings clear.
-		e.advance(31 * 24 * time.Hour)
+		e.Advance(31 * 24 * time.Hour)
 		e.en.Sweep(ctx, 100)
-		if xs, _ := db.Crossings(ctx, e.mp, "s1"); len(xs) != 0 {
+		if xs, _ := db.Crossings(ctx, e.MP, "s1"); len(xs) != 0 {
 			t.Fatalf("crossings left: %+v", xs)
 		}
 	})
@@ -566,14 +545,14 @@ func TestRecommendationsFromCases(t *testing.T) {
 		ctx := t.Context()
 		var mods [3]store.User
 		for i, role := range []string{"agent", "senior_moderator", "admin"} {
-			u := store.User{ID: "u" + fmt.Sprint(i), MarketplaceID: e.mp, Username: role, Role: role, CreatedAt: e.clock()}
+			u := store.User{ID: "u" + fmt.Sprint(i), MarketplaceID: e.MP, Username: role, Role: role, CreatedAt: e.Now()}
 			if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, u) }); err != nil {
 				t.Fatal(err)
 			}
 			mods[i] = u
 		}
 		report := func(target string) string {
-			f, err := e.cs.File(ctx, e.mp, system, cases.ReportRequest{Target: cases.Target{Type: "account", ID: target}, Reason: "scam_or_fraud",
+			f, err := e.cs.File(ctx, e.MP, system, cases.ReportRequest{Target: cases.Target{Type: "account", ID: target}, Reason: "scam_or_fraud",
 				Details: "asked for payment outside", Reporter: cases.ReporterRef{ID: "r-" + target, Type: "user"}}, "")
 			if err != nil {
 				t.Fatal(err)
@@ -585,7 +564,7 @@ func TestRecommendationsFromCases(t *testing.T) {
 		}
 		// An agent's warn on a case moves the account to warning.
 		c1 := report("x1")
-		if _, err := e.cs.Act(ctx, e.mp, m(0), c1, cases.ActionRequest{Action: cases.ActWarn, Template: "warned"}); err != nil {
+		if _, err := e.cs.Act(ctx, e.MP, m(0), c1, cases.ActionRequest{Action: cases.ActWarn, Template: "warned"}); err != nil {
 			t.Fatal(err)
 		}
 		if c := e.caps(t, "x1"); c.Tier != enforce.Warning {
@@ -596,38 +575,38 @@ func TestRecommendationsFromCases(t *testing.T) {
 		}
 		// A recommended tier waits for a person allowed to apply it.
 		c2 := report("x2")
-		if _, err := e.cs.Act(ctx, e.mp, m(0), c2, cases.ActionRequest{Action: cases.ActRecommendTier, Tier: "suspended", Note: "Third scam this month."}); err != nil {
+		if _, err := e.cs.Act(ctx, e.MP, m(0), c2, cases.ActionRequest{Action: cases.ActRecommendTier, Tier: "suspended", Note: "Third scam this month."}); err != nil {
 			t.Fatal(err)
 		}
 		if c := e.caps(t, "x2"); c.Tier != enforce.Clear {
 			t.Fatalf("a recommendation moved the account: %s", c.Tier)
 		}
-		recs, _ := e.en.Recommendations(ctx, e.mp, "pending", "", 10)
+		recs, _ := e.en.Recommendations(ctx, e.MP, "pending", "", 10)
 		if len(recs) != 1 || recs[0].Tier != "suspended" || recs[0].SourceRef != c2 {
 			t.Fatalf("recommendations: %+v", recs)
 		}
 		// Recommending it again joins the pending one.
-		if _, err := e.cs.Act(ctx, e.mp, m(1), c2, cases.ActionRequest{Action: cases.ActRecommendTier, Tier: "suspended", Note: "Agreed."}); err != nil {
+		if _, err := e.cs.Act(ctx, e.MP, m(1), c2, cases.ActionRequest{Action: cases.ActRecommendTier, Tier: "suspended", Note: "Agreed."}); err != nil {
 			t.Fatal(err)
 		}
-		if recs, _ := e.en.Recommendations(ctx, e.mp, "pending", "", 10); len(recs) != 1 || !strings.Contains(string(recs[0].Evidence), "Agreed.") {
+		if recs, _ := e.en.Recommendations(ctx, e.MP, "pending", "", 10); len(recs) != 1 || !strings.Contains(string(recs[0].Evidence), "Agreed.") {
 			t.Fatalf("joined: %+v", recs)
 		}
 		agentD, seniorD := enforce.Person(mods[0], audit.Actor{}), enforce.Person(mods[1], audit.Actor{})
-		if _, err := e.en.Decide(ctx, e.mp, agentD, recs[0].ID, true, enforce.Decision{}); !errors.Is(err, enforce.ErrForbidden) {
+		if _, err := e.en.Decide(ctx, e.MP, agentD, recs[0].ID, true, enforce.Decision{}); !errors.Is(err, enforce.ErrForbidden) {
 			t.Fatalf("agent approving a suspension: %v", err)
 		}
-		if _, err := e.en.Decide(ctx, e.mp, seniorD, recs[0].ID, false, enforce.Decision{}); !errors.Is(err, enforce.ErrInvalid) {
+		if _, err := e.en.Decide(ctx, e.MP, seniorD, recs[0].ID, false, enforce.Decision{}); !errors.Is(err, enforce.ErrInvalid) {
 			t.Fatalf("rejecting without a reason: %v", err)
 		}
-		rec, err := e.en.Decide(ctx, e.mp, seniorD, recs[0].ID, true, enforce.Decision{Template: "scam"})
+		rec, err := e.en.Decide(ctx, e.MP, seniorD, recs[0].ID, true, enforce.Decision{Template: "scam"})
 		if err != nil || rec.Status != "approved" || rec.ActionID == "" {
 			t.Fatalf("approve: %+v %v", rec, err)
 		}
 		if c := e.caps(t, "x2"); c.Tier != enforce.Suspended {
 			t.Fatalf("approved: %s", c.Tier)
 		}
-		if _, err := e.en.Decide(ctx, e.mp, seniorD, recs[0].ID, false, enforce.Decision{Reason: "late"}); !errors.Is(err, enforce.ErrInvalid) {
+		if _, err := e.en.Decide(ctx, e.MP, seniorD, recs[0].ID, false, enforce.Decision{Reason: "late"}); !errors.Is(err, enforce.ErrInvalid) {
 			t.Fatalf("deciding twice: %v", err)
 		}
 	})
@@ -638,11 +617,11 @@ func TestTrustProfileIsPublicSafe(t *testing.T) {
 		e := newEnv(t, db)
 		ctx := t.Context()
 		e.account(t, "a1", "private")
-		e.send(t, e.clock(), "device.seen", map[string]any{"account_id": "a1", "device_id": "dev-secret-42", "ip": "203.0.113.9"})
-		if _, err := e.en.SetTier(ctx, e.mp, admin, "a1", enforce.Flagged, enforce.Decision{Reason: "Reported by buyer VR-SECRET for a scam."}); err != nil {
+		e.send(t, e.Now(), "device.seen", map[string]any{"account_id": "a1", "device_id": "dev-secret-42", "ip": "203.0.113.9"})
+		if _, err := e.en.SetTier(ctx, e.MP, admin, "a1", enforce.Flagged, enforce.Decision{Reason: "Reported by buyer VR-SECRET for a scam."}); err != nil {
 			t.Fatal(err)
 		}
-		pub, err := e.en.TrustProfile(ctx, e.mp, "a1", false)
+		pub, err := e.en.TrustProfile(ctx, e.MP, "a1", false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -655,22 +634,22 @@ func TestTrustProfileIsPublicSafe(t *testing.T) {
 		if pub.Public.MemberSince == "" || pub.Public.Removed {
 			t.Errorf("public profile: %s", b)
 		}
-		own, err := e.en.TrustProfile(ctx, e.mp, "a1", true)
+		own, err := e.en.TrustProfile(ctx, e.MP, "a1", true)
 		if err != nil || own.Holder == nil || own.Holder.Tier != enforce.Flagged || !strings.Contains(own.Holder.Banner, "closer review") || !own.Holder.CanAppeal {
 			t.Fatalf("holder view: %+v %v", own.Holder, err)
 		}
 		// A blocked account shows the public its generic removal note and
 		// the holder the 7-day appeal window.
-		if _, err := e.en.SetTier(ctx, e.mp, admin, "a1", enforce.Blocked, enforce.Decision{Template: "scam"}); err != nil {
+		if _, err := e.en.SetTier(ctx, e.MP, admin, "a1", enforce.Blocked, enforce.Decision{Template: "scam"}); err != nil {
 			t.Fatal(err)
 		}
-		pub, _ = e.en.TrustProfile(ctx, e.mp, "a1", false)
-		own, _ = e.en.TrustProfile(ctx, e.mp, "a1", true)
-		if !pub.Public.Removed || pub.Public.Notice != enforce.RemovedNotice || !own.Holder.AppealUntil.Equal(e.clock().Add(7*24*time.Hour)) {
+		pub, _ = e.en.TrustProfile(ctx, e.MP, "a1", false)
+		own, _ = e.en.TrustProfile(ctx, e.MP, "a1", true)
+		if !pub.Public.Removed || pub.Public.Notice != enforce.RemovedNotice || !own.Holder.AppealUntil.Equal(e.Now().Add(7*24*time.Hour)) {
 			t.Fatalf("blocked: %+v %+v", pub, own.Holder)
 		}
-		e.advance(7*24*time.Hour + time.Second)
-		if own, _ = e.en.TrustProfile(ctx, e.mp, "a1", true); own.Holder.CanAppeal {
+		e.Advance(7*24*time.Hour + time.Second)
+		if own, _ = e.en.TrustProfile(ctx, e.MP, "a1", true); own.Holder.CanAppeal {
 			t.Error("appeal window still open after 7 days")
 		}
 	})
@@ -696,7 +675,7 @@ func TestCapabilitiesAcrossProcesses(t *testing.T) {
 	go w.Run(ctx)
 	waitLive(t, b)
 	read := func() enforce.Capabilities {
-		c, err := b.Capabilities(t.Context(), a.mp, "acc")
+		c, err := b.Capabilities(t.Context(), a.MP, "acc")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -708,7 +687,7 @@ func TestCapabilitiesAcrossProcesses(t *testing.T) {
 	// B answers from memory: a change written behind its back, without
 	// the notification, is not seen.
 	if err := dbB.InTx(t.Context(), func(tx *store.Tx) error {
-		_, err := tx.LockEnforcement(t.Context(), store.Postgres, a.mp, "acc", time.Now())
+		_, err := tx.LockEnforcement(t.Context(), store.Postgres, a.MP, "acc", time.Now())
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -730,17 +709,17 @@ func TestCapabilitiesAcrossProcesses(t *testing.T) {
 			time.Sleep(10 * time.Millisecond)
 		}
 	}
-	if _, err := a.en.SetTier(t.Context(), a.mp, senior, "acc", enforce.Restricted, enforce.Decision{Template: "scam"}); err != nil {
+	if _, err := a.en.SetTier(t.Context(), a.MP, senior, "acc", enforce.Restricted, enforce.Decision{Template: "scam"}); err != nil {
 		t.Fatal(err)
 	}
 	wait(func(c enforce.Capabilities) bool { return c.Tier == enforce.Restricted && !c.CanList })
-	if _, err := a.en.Impose(t.Context(), a.mp, senior, "acc", enforce.SanctionRequest{Kind: enforce.EarlyPayoutLoss, Duration: "2d", Decision: enforce.Decision{Template: "fulfilment"}}); err != nil {
+	if _, err := a.en.Impose(t.Context(), a.MP, senior, "acc", enforce.SanctionRequest{Kind: enforce.EarlyPayoutLoss, Duration: "2d", Decision: enforce.Decision{Template: "fulfilment"}}); err != nil {
 		t.Fatal(err)
 	}
 	wait(func(c enforce.Capabilities) bool { return !c.EarlyPayout })
 	// A DMCA strike ingested through A (the ingest hook's transaction).
 	for i := range 5 {
-		a.send(t, a.clock().Add(-time.Duration(i+1)*time.Minute), "dmca.accepted", map[string]any{"account_id": "acc"})
+		a.send(t, a.Now().Add(-time.Duration(i+1)*time.Minute), "dmca.accepted", map[string]any{"account_id": "acc"})
 	}
 	wait(func(c enforce.Capabilities) bool { return c.Tier == enforce.Suspended })
 }
@@ -762,9 +741,9 @@ func TestVerificationLapseAndRecheck(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx := t.Context()
-		verified := e.clock().AddDate(0, -13, 0)
+		verified := e.Now().AddDate(0, -13, 0)
 		e.send(t, verified, "verification.changed", map[string]any{"account_id": "shop", "kind": "business", "status": "verified"})
-		e.send(t, e.clock().AddDate(0, -2, 0), "verification.changed", map[string]any{"account_id": "shop2", "kind": "business", "status": "verified"})
+		e.send(t, e.Now().AddDate(0, -2, 0), "verification.changed", map[string]any{"account_id": "shop2", "kind": "business", "status": "verified"})
 		sw, err := e.en.Sweep(ctx, 100)
 		if err != nil || sw.Rechecks != 1 {
 			t.Fatalf("recheck: %+v %v", sw, err)
@@ -777,8 +756,8 @@ func TestVerificationLapseAndRecheck(t *testing.T) {
 		}
 		// A lapsed PSP identity verification puts the account in front of
 		// a person.
-		e.send(t, e.clock(), "verification.changed", map[string]any{"account_id": "shop", "kind": "identity", "status": "lapsed"})
-		page, err := e.cs.List(ctx, e.mp, cases.ListQuery{Status: "open", Limit: 10})
+		e.send(t, e.Now(), "verification.changed", map[string]any{"account_id": "shop", "kind": "identity", "status": "lapsed"})
+		page, err := e.cs.List(ctx, e.MP, cases.ListQuery{Status: "open", Limit: 10})
 		if err != nil || len(page.Items) != 1 || page.Items[0].Target.ID != "shop" {
 			t.Fatalf("lapse case: %+v %v", page, err)
 		}

@@ -4,14 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/vigil-ts/vigil/internal/audit"
 	"github.com/vigil-ts/vigil/internal/check"
 	"github.com/vigil-ts/vigil/internal/event"
 	"github.com/vigil-ts/vigil/internal/ingest"
@@ -19,35 +15,26 @@ import (
 	"github.com/vigil-ts/vigil/internal/outbox/outboxtest"
 	"github.com/vigil-ts/vigil/internal/store"
 	"github.com/vigil-ts/vigil/internal/store/storetest"
-	"github.com/vigil-ts/vigil/internal/svc"
-	"github.com/vigil-ts/vigil/internal/tenant"
+	"github.com/vigil-ts/vigil/internal/svc/svctest"
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
 
 type env struct {
+	svctest.Env
 	db    *store.DB
 	ls    *listing.Service
 	ing   *ingest.Service
 	hooks *outboxtest.Recorder
-	mp    string
-	mu    sync.Mutex
-	now   time.Time
 	n     int
 }
 
-var system = audit.Actor{Type: audit.ActorSystem, ID: "test"}
+var system = svctest.System
 
 func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
-	e := &env{db: db, hooks: &outboxtest.Recorder{}, now: time.Now().UTC().Truncate(time.Second)}
-	d := svc.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	d.Now = func() time.Time { e.mu.Lock(); defer e.mu.Unlock(); return e.now }
-	mp, err := tenant.New(d).CreateMarketplace(t.Context(), system, "Alpha")
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.mp = mp.Marketplace.ID
+	e := &env{Env: svctest.New(t, db), db: db, hooks: &outboxtest.Recorder{}}
+	d := e.Deps
 	pols, err := check.NewPolicies(d)
 	if err != nil {
 		t.Fatal(err)
@@ -58,15 +45,11 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	return e
 }
 
-func (e *env) advance(d time.Duration) { e.mu.Lock(); e.now = e.now.Add(d); e.mu.Unlock() }
-
-func (e *env) clock() time.Time { e.mu.Lock(); defer e.mu.Unlock(); return e.now }
-
 func (e *env) send(t *testing.T, typ string, data map[string]any) {
 	t.Helper()
 	e.n++
 	b, _ := json.Marshal(data)
-	res, err := e.ing.Ingest(t.Context(), e.mp, system, []event.Envelope{{ID: fmt.Sprint("ev", e.n), Type: typ, OccurredAt: e.clock(), Data: b}}, true)
+	res, err := e.ing.Ingest(t.Context(), e.MP, system, []event.Envelope{{ID: fmt.Sprint("ev", e.n), Type: typ, OccurredAt: e.Now(), Data: b}}, true)
 	if err != nil || res.Accepted != 1 {
 		t.Fatalf("%s: %+v %v", typ, res, err)
 	}
@@ -80,13 +63,13 @@ func (e *env) upsert(t *testing.T, id string) {
 
 func (e *env) move(t *testing.T, id, to, actor string) error {
 	t.Helper()
-	return e.ls.Move(t.Context(), e.mp, system, id, listing.Move{To: to, Actor: actor, ActorID: "u1", Reason: "Reviewed: complete and plausible.",
+	return e.ls.Move(t.Context(), e.MP, system, id, listing.Move{To: to, Actor: actor, ActorID: "u1", Reason: "Reviewed: complete and plausible.",
 		Fields: map[bool][]string{true: {"description"}}[to == listing.ChangesRequested]})
 }
 
 func (e *env) status(t *testing.T, id string) string {
 	t.Helper()
-	st, err := e.db.ListingState(t.Context(), e.mp, id)
+	st, err := e.db.ListingState(t.Context(), e.MP, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,10 +84,10 @@ func TestMovesAndHistory(t *testing.T) {
 		if err := e.move(t, "l1", listing.Paused, listing.ActorOwner); !errors.Is(err, listing.ErrForbidden) {
 			t.Fatalf("owner pausing an unreviewed listing: %v", err)
 		}
-		if err := e.ls.Move(ctx, e.mp, system, "l1", listing.Move{To: listing.Rejected, Actor: listing.ActorModerator}); !errors.Is(err, listing.ErrInvalid) {
+		if err := e.ls.Move(ctx, e.MP, system, "l1", listing.Move{To: listing.Rejected, Actor: listing.ActorModerator}); !errors.Is(err, listing.ErrInvalid) {
 			t.Fatalf("rejection without a reason: %v", err)
 		}
-		if err := e.ls.Move(ctx, e.mp, system, "l1", listing.Move{To: listing.ChangesRequested, Actor: listing.ActorModerator, Reason: "Add costs"}); !errors.Is(err, listing.ErrInvalid) {
+		if err := e.ls.Move(ctx, e.MP, system, "l1", listing.Move{To: listing.ChangesRequested, Actor: listing.ActorModerator, Reason: "Add costs"}); !errors.Is(err, listing.ErrInvalid) {
 			t.Fatalf("change request without fields: %v", err)
 		}
 		if err := e.move(t, "l1", listing.ChangesRequested, listing.ActorModerator); err != nil {
@@ -119,7 +102,7 @@ func TestMovesAndHistory(t *testing.T) {
 		if err := e.move(t, "l1", listing.Expired, listing.ActorModerator); !errors.Is(err, listing.ErrForbidden) {
 			t.Fatalf("moderator expiring: %v", err)
 		}
-		h, err := e.ls.HistoryOf(ctx, e.mp, "l1", 10)
+		h, err := e.ls.HistoryOf(ctx, e.MP, "l1", 10)
 		if err != nil || len(h) != 3 || h[0].To != listing.Paused || h[0].Actor != listing.ActorOwner || h[2].To != listing.ChangesRequested ||
 			len(h[2].Fields) != 1 || h[2].Fields[0] != "description" {
 			t.Fatalf("history: %+v %v", h, err)
@@ -145,12 +128,12 @@ func TestFreshnessTimeline(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		e.advance(6 * day)
+		e.Advance(6 * day)
 		if r, s, err := e.ls.Sweep(ctx, 100); err != nil || r+s != 0 {
 			t.Fatalf("day 6: %d %d %v", r, s, err)
 		}
 		e.send(t, "listing.reconfirmed", map[string]any{"listing_id": "l2"})
-		e.advance(day)
+		e.Advance(day)
 		// Day 7: l1 gets its ranking penalty and one reminder; l2 was
 		// reconfirmed yesterday.
 		if r, _, err := e.ls.Sweep(ctx, 100); err != nil || r != 1 {
@@ -159,7 +142,7 @@ func TestFreshnessTimeline(t *testing.T) {
 		if r, _, _ := e.ls.Sweep(ctx, 100); r != 0 {
 			t.Fatal("reminded twice")
 		}
-		tr, err := e.ls.TrustOf(ctx, e.mp, "l1")
+		tr, err := e.ls.TrustOf(ctx, e.MP, "l1")
 		if err != nil || !tr.Freshness.RankingPenalty || tr.Freshness.Stale || !tr.Live {
 			t.Fatalf("day 7 trust: %+v %v", tr, err)
 		}
@@ -167,7 +150,7 @@ func TestFreshnessTimeline(t *testing.T) {
 			t.Fatalf("reminder: %+v", got)
 		}
 		// Day 21: hidden (paused) by the default policy.
-		e.advance(14 * day)
+		e.Advance(14 * day)
 		if _, s, err := e.ls.Sweep(ctx, 100); err != nil || s != 1 {
 			t.Fatalf("day 21: %d %v", s, err)
 		}
@@ -179,7 +162,7 @@ func TestFreshnessTimeline(t *testing.T) {
 		if st := e.status(t, "l1"); st != listing.Approved {
 			t.Fatalf("after reconfirming: %s", st)
 		}
-		tr, _ = e.ls.TrustOf(ctx, e.mp, "l1")
+		tr, _ = e.ls.TrustOf(ctx, e.MP, "l1")
 		if tr.Freshness.RankingPenalty || tr.Freshness.LastConfirmed.IsZero() {
 			t.Fatalf("fresh again: %+v", tr.Freshness)
 		}
@@ -203,7 +186,7 @@ func TestTrustViewAndLevels(t *testing.T) {
 			e.send(t, "verification.changed", map[string]any{"account_id": "seller-zq", "kind": k, "status": "verified"})
 		}
 		e.upsert(t, "l1")
-		tr, err := e.ls.TrustOf(ctx, e.mp, "l1")
+		tr, err := e.ls.TrustOf(ctx, e.MP, "l1")
 		if err != nil || tr.Live || len(tr.TrustLevels) != 0 || tr.Seller.Level != listing.LevelIdentity {
 			t.Fatalf("unreviewed: %+v %v", tr, err)
 		}
@@ -211,13 +194,13 @@ func TestTrustViewAndLevels(t *testing.T) {
 			t.Fatal(err)
 		}
 		mod := store.User{ID: "m1", Role: "agent"}
-		if err := e.ls.CheckProperty(ctx, e.mp, store.User{ID: "r1", Role: "appeals_reviewer"}, "l1", true, "Lease contract"); !errors.Is(err, listing.ErrForbidden) {
+		if err := e.ls.CheckProperty(ctx, e.MP, store.User{ID: "r1", Role: "appeals_reviewer"}, "l1", true, "Lease contract"); !errors.Is(err, listing.ErrForbidden) {
 			t.Fatalf("property check by a reviewer: %v", err)
 		}
-		if err := e.ls.CheckProperty(ctx, e.mp, mod, "l1", true, "Lease contract and utility bill in the owner's name"); err != nil {
+		if err := e.ls.CheckProperty(ctx, e.MP, mod, "l1", true, "Lease contract and utility bill in the owner's name"); err != nil {
 			t.Fatal(err)
 		}
-		tr, _ = e.ls.TrustOf(ctx, e.mp, "l1")
+		tr, _ = e.ls.TrustOf(ctx, e.MP, "l1")
 		if !tr.Live || len(tr.TrustLevels) != 2 || tr.TrustLevels[0].Level != listing.ContactVerified || tr.TrustLevels[1].Level != listing.PropertyChecked {
 			t.Fatalf("trust levels: %+v", tr.TrustLevels)
 		}
@@ -233,24 +216,24 @@ func TestTrustViewAndLevels(t *testing.T) {
 		// The PSP reports the identity verification lapsed: the level's
 		// benefits end with it.
 		e.send(t, "verification.changed", map[string]any{"account_id": "seller-zq", "kind": "identity", "status": "lapsed"})
-		if tr, _ = e.ls.TrustOf(ctx, e.mp, "l1"); tr.Seller.Level != listing.LevelBasic || tr.Seller.Badge != "" {
+		if tr, _ = e.ls.TrustOf(ctx, e.MP, "l1"); tr.Seller.Level != listing.LevelBasic || tr.Seller.Badge != "" {
 			t.Fatalf("after the lapse: %+v", tr.Seller)
 		}
 		// A new version approved only by the check loses "contact verified".
-		if _, err := db.ListingState(ctx, e.mp, "l1"); err != nil {
+		if _, err := db.ListingState(ctx, e.MP, "l1"); err != nil {
 			t.Fatal(err)
 		}
 		err = db.InTx(ctx, func(tx *store.Tx) error {
-			if _, err := e.ls.Apply(ctx, tx, e.mp, "l1", listing.Move{To: listing.PendingReview, Actor: listing.ActorCheck}); err != nil {
+			if _, err := e.ls.Apply(ctx, tx, e.MP, "l1", listing.Move{To: listing.PendingReview, Actor: listing.ActorCheck}); err != nil {
 				return err
 			}
-			_, err := e.ls.Apply(ctx, tx, e.mp, "l1", listing.Move{To: listing.Approved, Actor: listing.ActorCheck})
+			_, err := e.ls.Apply(ctx, tx, e.MP, "l1", listing.Move{To: listing.Approved, Actor: listing.ActorCheck})
 			return err
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if tr, _ = e.ls.TrustOf(ctx, e.mp, "l1"); len(tr.TrustLevels) != 1 || tr.TrustLevels[0].Level != listing.PropertyChecked {
+		if tr, _ = e.ls.TrustOf(ctx, e.MP, "l1"); len(tr.TrustLevels) != 1 || tr.TrustLevels[0].Level != listing.PropertyChecked {
 			t.Fatalf("check-only approval kept contact verified: %+v", tr.TrustLevels)
 		}
 	})
