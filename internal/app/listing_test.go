@@ -53,5 +53,8 @@ func TestListingLifecycleAPI(t *testing.T) {
 		if d.Body["outcome"] == "approved" || !strings.Contains(d.Raw, `"key":"seller.contact_unverified","outcome":"changes_requested"`) {
 			t.Fatalf("unverified seller: %s", d.Raw)
 		}
+		// Nor may a moderator put it live before the seller verifies.
+		s.do(t, "POST", "/v1/listings/flat2/status", key, map[string]any{"status": "approved", "actor": "moderator", "moderator_id": agent,
+			"reason": "Looks fine."}).problem(t, 403, "email and phone are verified")
 	})
 }

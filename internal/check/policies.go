@@ -57,11 +57,16 @@ type Effective struct {
 
 // Policy is the marketplace-wide policy in force (no category override).
 func (p *Policies) Policy(ctx context.Context, marketplaceID string) (*policy.Policy, error) {
+	return p.PolicyFor(ctx, marketplaceID, "")
+}
+
+// PolicyFor is the policy in force for a category.
+func (p *Policies) PolicyFor(ctx context.Context, marketplaceID, category string) (*policy.Policy, error) {
 	eff, err := p.Get(ctx, marketplaceID)
 	if err != nil {
 		return nil, err
 	}
-	return eff.Compiled.Policy(""), nil
+	return eff.Compiled.Policy(category), nil
 }
 
 // Get returns the marketplace's policy in force. It reads the stored version

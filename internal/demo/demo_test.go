@@ -120,7 +120,7 @@ func checkGenerated(t *testing.T, seed int64) {
 		{"conversations", len(n.conversations), 220, 280},
 		{"orders", len(n.orders), 150, 300},
 		{"reviews", n.reviews, 60, 200},
-		{"verification.changed", n.types["verification.changed"], 300, 700},
+		{"verification.changed", n.types["verification.changed"], 600, 1000}, // terms for everyone, then email, phone, identity, business
 		{"listing.reconfirmed", n.types["listing.reconfirmed"], 20, 150},
 		{"login", n.types["login"], 150, 600},
 		{"device.seen", n.types["device.seen"], 10, 100},

@@ -298,7 +298,9 @@ type verification struct {
 // ordinaryVerifications decides an ordinary account's verification steps;
 // a verified identity also sets the identity document's country.
 func (g *gen) ordinaryVerifications(a *account) []verification {
-	var vs []verification
+	// Everyone accepts the terms when signing up (R-E7's Basic level needs
+	// them with a verified email).
+	vs := []verification{{"terms", "verified", "kleinmarkt", 0}}
 	minutes := func(lo, hi int) time.Duration { return time.Duration(lo+g.r.IntN(hi-lo+1)) * time.Minute }
 	if g.chance(0.95) {
 		vs = append(vs, verification{"email", "verified", "kleinmarkt", minutes(1, 30)})

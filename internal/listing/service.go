@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,9 +37,10 @@ type Notifier interface {
 	Notify(ctx context.Context, tx *store.Tx, marketplaceID, eventType string, data any) (int, error)
 }
 
-// PolicySource gives a marketplace's policy in force.
+// PolicySource gives a marketplace's policy in force for a category ("":
+// marketplace-wide).
 type PolicySource interface {
-	Policy(ctx context.Context, marketplaceID string) (*policy.Policy, error)
+	PolicyFor(ctx context.Context, marketplaceID, category string) (*policy.Policy, error)
 }
 
 // Service is the listing lifecycle capability.
@@ -90,6 +92,11 @@ func (s *Service) Apply(ctx context.Context, tx *store.Tx, marketplaceID, listin
 	}
 	if m.To == ChangesRequested && len(m.Fields) == 0 && m.Actor != ActorCheck {
 		return st.Status, fmt.Errorf("%w: a change request names the fields to change", ErrInvalid)
+	}
+	if m.To == Approved && actor != ActorCheck {
+		if err := s.contactVerified(ctx, tx, marketplaceID, st); err != nil {
+			return st.Status, err
+		}
 	}
 	now := s.Now()
 	if err := tx.MoveListing(ctx, store.ListingMove{MarketplaceID: marketplaceID, ID: s.NewID(), ListingID: listingID, At: now,
@@ -154,6 +161,26 @@ func (s *Service) CheckProperty(ctx context.Context, marketplaceID string, u sto
 	})
 }
 
+// contactVerified refuses a person's approval where the category's policy
+// requires Contact Verified and the seller's email or phone is not
+// verified (R-L7): publishing waits for the seller, not the moderator.
+func (s *Service) contactVerified(ctx context.Context, tx *store.Tx, marketplaceID string, st store.ListingState) error {
+	pol, err := s.Policies.PolicyFor(ctx, marketplaceID, st.Category)
+	if err != nil || !pol.Listing.RequireContactVerified {
+		return err
+	}
+	facts, err := tx.AccountFacts(ctx, marketplaceID, st.AccountID)
+	if err != nil {
+		return err
+	}
+	for _, k := range []string{"email", "phone"} {
+		if !slices.Contains(facts.Verified, k) {
+			return fmt.Errorf("%w: listings in %s go live only once the seller's email and phone are verified; the %s is not", ErrForbidden, st.Category, k)
+		}
+	}
+	return nil
+}
+
 // IngestHook resumes, inside the batch's transaction, a listing the
 // freshness job hid when its owner reconfirms availability (R-L8).
 func (s *Service) IngestHook(ctx context.Context, tx *store.Tx, marketplaceID string, stored []event.Event) (func(), error) {
@@ -204,7 +231,7 @@ func (s *Service) Sweep(ctx context.Context, limit int) (reminded, stale int, er
 		return 0, 0, err
 	}
 	for _, l := range rows {
-		pol, err := s.Policies.Policy(ctx, l.MarketplaceID)
+		pol, err := s.Policies.PolicyFor(ctx, l.MarketplaceID, "")
 		if err != nil {
 			return reminded, stale, err
 		}
@@ -273,7 +300,7 @@ func (s *Service) TrustOf(ctx context.Context, marketplaceID, listingID string) 
 	if err != nil {
 		return Trust{}, err
 	}
-	pol, err := s.Policies.Policy(ctx, marketplaceID)
+	pol, err := s.Policies.PolicyFor(ctx, marketplaceID, "")
 	if err != nil {
 		return Trust{}, err
 	}
