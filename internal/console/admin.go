@@ -16,6 +16,7 @@ import (
 	"github.com/vigil-ts/vigil/internal/cases"
 	"github.com/vigil-ts/vigil/internal/enforce"
 	"github.com/vigil-ts/vigil/internal/fraud"
+	"github.com/vigil-ts/vigil/internal/listing"
 	"github.com/vigil-ts/vigil/internal/outbox"
 	"github.com/vigil-ts/vigil/internal/store"
 	"github.com/vigil-ts/vigil/internal/tenant"
@@ -65,6 +66,8 @@ func outcome(err error, conflict string) (status int, f form, unexpected error) 
 		{appeal.ErrClosed, http.StatusUnprocessableEntity},
 		{appeal.ErrDuplicate, http.StatusUnprocessableEntity},
 		{appeal.ErrForbidden, http.StatusForbidden},
+		{listing.ErrInvalid, http.StatusUnprocessableEntity},
+		{listing.ErrForbidden, http.StatusForbidden},
 	} {
 		if errors.Is(err, k.err) {
 			return k.status, form{Error: sentence(strings.TrimPrefix(err.Error(), k.err.Error()+": "))}, nil

@@ -158,6 +158,9 @@ func (c *server) routes() {
 	m.Handle("POST /console/accounts/{id}/tier", c.page(moderators, c.accountAction("tier", c.setTier)))
 	m.Handle("POST /console/accounts/{id}/sanctions", c.page(moderators, c.accountAction("sanction", c.impose)))
 	m.Handle("POST /console/accounts/{id}/sanctions/{sanction}/lift", c.page(moderators, c.accountAction("lift-", c.lift)))
+	m.Handle("GET /console/listings/{id}", c.page(anyone, itemPage(c, "listing", c.loadListing)))
+	m.Handle("POST /console/listings/{id}/status", c.page(moderators, c.listingAction(c.moveListing)))
+	m.Handle("POST /console/listings/{id}/property-check", c.page(moderators, c.listingAction(c.checkProperty)))
 	m.Handle("GET /console/appeals", c.page(anyone, c.appeals))
 	m.Handle("GET /console/appeals/{id}", c.page(anyone, itemPage(c, "appeal", c.loadAppeal)))
 	// Any role may post: the appeal service says who may decide (R-A3).

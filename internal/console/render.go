@@ -64,6 +64,7 @@ func (c *server) funcs() template.FuncMap {
 		// write the risk figures.
 		"accountURL": accountURL,
 		"caseURL":    caseURL,
+		"listingURL": listingURL,
 		"consoleURL": consoleURL,
 		"human":      human,
 		"points":     points,
@@ -315,6 +316,10 @@ func notice(code string) string {
 		return "The sanction was imposed and its statement of reasons sent to the marketplace."
 	case "sanction-lifted":
 		return "The sanction was lifted and recorded on the account's enforcement timeline."
+	case "listing-moved":
+		return "The listing was moved; its history records why and the marketplace was told."
+	case "property-checked":
+		return "The property check was recorded."
 	case "appeal-decided":
 		return "The appeal was decided; the outcome was applied and the reply sent to the marketplace."
 	case "appeal-escalated":
