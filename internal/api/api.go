@@ -18,6 +18,7 @@ import (
 	"github.com/vigil-ts/vigil/internal/audit"
 	"github.com/vigil-ts/vigil/internal/cases"
 	"github.com/vigil-ts/vigil/internal/check"
+	"github.com/vigil-ts/vigil/internal/compliance"
 	"github.com/vigil-ts/vigil/internal/enforce"
 	"github.com/vigil-ts/vigil/internal/event"
 	"github.com/vigil-ts/vigil/internal/fraud"
@@ -31,18 +32,19 @@ import (
 
 // Deps are the services the API calls.
 type Deps struct {
-	DB       *store.DB
-	Tenants  *tenant.Service
-	Ingest   *ingest.Service
-	Outbox   *outbox.Service
-	Policies *check.Policies
-	Checks   *check.Service
-	Fraud    *fraud.Service
-	Cases    *cases.Service
-	Enforce  *enforce.Service
-	Appeals  *appeal.Service
-	Listings *listing.Service
-	Log      *slog.Logger
+	DB         *store.DB
+	Tenants    *tenant.Service
+	Ingest     *ingest.Service
+	Outbox     *outbox.Service
+	Policies   *check.Policies
+	Checks     *check.Service
+	Fraud      *fraud.Service
+	Cases      *cases.Service
+	Enforce    *enforce.Service
+	Appeals    *appeal.Service
+	Listings   *listing.Service
+	Compliance *compliance.Service
+	Log        *slog.Logger
 	// Ingested is told how many events each request stored (metrics).
 	Ingested func(n int)
 }
@@ -76,6 +78,7 @@ func New(mux *http.ServeMux, d Deps, version string) huma.API {
 	h.registerEnforcement(api)
 	h.registerAppeals(api)
 	h.registerListings(api)
+	h.registerCompliance(api)
 	return api
 }
 

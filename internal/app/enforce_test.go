@@ -74,6 +74,12 @@ func TestEnforcementAPI(t *testing.T) {
 		s.do(t, "POST", "/v1/accounts/seller/sanctions/"+sid+"/lift", key, map[string]any{"moderator_id": senior, "reason": "Proved the shipments."}).want(t, 200)
 		s.do(t, "POST", "/v1/accounts/seller/sanctions/"+sid+"/lift", key, map[string]any{"moderator_id": senior, "reason": "again"}).problem(t, 422, "already")
 
+		// The statements export, in the Transparency Database's format.
+		sor := s.do(t, "GET", "/v1/statements-of-reasons?format=dsa", key, nil).want(t, 200)
+		if items, _ := sor.Body["statements"].([]any); len(items) != 2 || strings.Contains(sor.Raw, "seller") || !strings.Contains(sor.Raw, `"puid"`) {
+			t.Fatalf("statements export: %s", sor.Raw)
+		}
+		s.do(t, "GET", "/v1/statements-of-reasons?cursor=x", key, nil).problem(t, 422, "cursor")
 		// A flagged seller's listings are screened strictly: held for a person.
 		s.do(t, "POST", "/v1/accounts/other/tier", key, map[string]any{"moderator_id": agent, "tier": "flagged", "reason": "Several reports this week."}).want(t, 200)
 		held := s.do(t, "POST", "/v1/checks/listing", key, listing("l3", "other")).want(t, 200)

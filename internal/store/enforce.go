@@ -443,3 +443,12 @@ func (c conn) AccountEventIDs(ctx context.Context, marketplaceID, accountID, typ
 		ORDER BY occurred_at, id`, marketplaceID, accountID, typ, micros(since))
 	return collect(rows, err, scanString)
 }
+
+// StatementsPage lists a marketplace's statements issued in [from, to),
+// oldest first, after the (createdAfter, idAfter) cursor.
+func (c conn) StatementsPage(ctx context.Context, marketplaceID string, from, to, createdAfter time.Time, idAfter string, limit int) ([]Statement, error) {
+	rows, err := c.q.QueryContext(ctx, `SELECT `+statementCols+` FROM statements WHERE marketplace_id = $1 AND created_at >= $2 AND created_at < $3
+		AND (created_at > $4 OR (created_at = $4 AND id > $5)) ORDER BY created_at, id LIMIT $6`,
+		marketplaceID, micros(from), micros(to), micros(createdAfter), idAfter, limit)
+	return collect(rows, err, scanStatement)
+}
