@@ -16,6 +16,16 @@ type reportInput struct {
 	Body           cases.ReportRequest
 }
 
+type noticeInput struct {
+	IdempotencyKey string `header:"Idempotency-Key" maxLength:"200" doc:"Retries with the same key return the first notice."`
+	Body           struct {
+		Target   cases.Target      `json:"target"`
+		Reason   string            `json:"reason,omitempty" maxLength:"64" default:"illegal_content" doc:"A reason code of the taxonomy; default illegal_content."`
+		Reporter cases.ReporterRef `json:"reporter" doc:"Who notifies: a user, or a trusted flagger (their notices come first)."`
+		cases.Notice
+	}
+}
+
 type reportOutput struct {
 	Status int
 	Body   cases.Filed
@@ -72,6 +82,27 @@ func (h *handlers) registerCases(api huma.API) {
 		func(ctx context.Context, in *reportInput) (*reportOutput, error) {
 			c := callerFrom(ctx)
 			f, err := h.Cases.File(ctx, c.key.MarketplaceID, c.actor(), in.Body, in.IdempotencyKey)
+			if err != nil {
+				return nil, h.problem(ctx, err)
+			}
+			return &reportOutput{Status: http.StatusCreated, Body: f}, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "file-notice", Method: http.MethodPost, Path: "/v1/notices", Tags: tags,
+		Summary: "File a DSA notice of illegal content",
+		Description: "A notice under DSA art. 16: the substantiated explanation, the content's exact URL, the notifier's name and email " +
+			"(optional where the law allows) and the good-faith statement. It joins the target's case like a report — trusted " +
+			"flaggers' notices first — and answers 201 with the reference as the receipt; report.received confirms it, and " +
+			"report.closed tells the decision with the redress options. Answers as POST /v1/reports otherwise.",
+		DefaultStatus: http.StatusCreated, Security: secured()},
+		func(ctx context.Context, in *noticeInput) (*reportOutput, error) {
+			c := callerFrom(ctx)
+			b := in.Body
+			n := b.Notice
+			req := cases.ReportRequest{Target: b.Target, Reason: b.Reason, Details: n.Explanation, Reporter: b.Reporter, Notice: &n}
+			if req.Reason == "" {
+				req.Reason = "illegal_content"
+			}
+			f, err := h.Cases.File(ctx, c.key.MarketplaceID, c.actor(), req, in.IdempotencyKey)
 			if err != nil {
 				return nil, h.problem(ctx, err)
 			}

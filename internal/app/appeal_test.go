@@ -60,3 +60,26 @@ func TestAppealsAPI(t *testing.T) {
 		s.do(t, "GET", "/v1/appeals/"+id, keyB, nil).want(t, 404)
 	})
 }
+
+func TestNoticesAPI(t *testing.T) {
+	s := start(t, store.SQLite, app.Config{})
+	_, key := s.tenant(t, "Alpha")
+	body := map[string]any{"target": map[string]any{"type": "listing", "id": "l9"}, "reporter": map[string]any{"id": "flagger", "type": "trusted_flagger"},
+		"explanation": "Counterfeit watches with a registered trademark.", "location": "https://market.example/l/l9",
+		"notifier_name": "Brand Protection EU", "notifier_email": "notices@brand.example"}
+	s.do(t, "POST", "/v1/notices", key, body).problem(t, 422, "good_faith")
+	body["good_faith"] = true
+	f := s.do(t, "POST", "/v1/notices", key, body).want(t, 201)
+	ref, _ := f.Body["reference"].(string)
+	if !strings.HasPrefix(ref, "VR-") || f.Body["status"] != "received" {
+		t.Fatalf("receipt: %s", f.Raw)
+	}
+	st := s.do(t, "GET", "/v1/reports/"+ref, key, nil).want(t, 200)
+	if strings.Contains(st.Raw, "brand.example") {
+		t.Fatalf("the status view repeats the notifier's email: %s", st.Raw)
+	}
+	c := s.do(t, "GET", "/v1/cases/"+f.Body["case_id"].(string), key, nil).want(t, 200)
+	if !strings.Contains(c.Raw, "trusted_flagger") || !strings.Contains(c.Raw, "illegal_content") {
+		t.Fatalf("the notice's case: %s", c.Raw)
+	}
+}

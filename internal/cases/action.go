@@ -338,8 +338,13 @@ func (s *Service) close(ctx context.Context, tx *store.Tx, m Moderator, c *store
 	}
 	seen := map[string]bool{}
 	for _, r := range closed {
-		if err := s.notify(ctx, tx, c.MarketplaceID, EventReportClosed, map[string]any{"reference": r.Reference, "reporter_id": r.ReporterID,
-			"status": "closed", "outcome": reporterOutcome(reportOutcome), "closed_at": now}); err != nil {
+		data := map[string]any{"reference": r.Reference, "reporter_id": r.ReporterID, "status": "closed", "outcome": reporterOutcome(reportOutcome), "closed_at": now}
+		if r.Notice != "" {
+			// A DSA notifier hears the decision with the ways to contest it
+			// (R-C1).
+			data["notice"], data["decision"], data["redress"] = true, outcome, noticeRedress(pol, now)
+		}
+		if err := s.notify(ctx, tx, c.MarketplaceID, EventReportClosed, data); err != nil {
 			return err
 		}
 		if seen[r.ReporterID] {
@@ -352,6 +357,18 @@ func (s *Service) close(ctx context.Context, tx *store.Tx, m Moderator, c *store
 	}
 	return s.notify(ctx, tx, c.MarketplaceID, EventCaseClosed, map[string]any{"case_id": c.ID, "status": status, "outcome": outcome,
 		"target": Target{Type: c.TargetType, ID: c.TargetID}, "account_id": c.AccountID, "resolution": resolution, "closed_at": now})
+}
+
+// noticeRedress is how a notifier may contest the decision on their
+// notice: a complaint within the policy's window, an out-of-court body,
+// the courts.
+func noticeRedress(pol *policy.Policy, now time.Time) map[string]any {
+	return map[string]any{
+		"complaint_until": now.AddDate(0, pol.Appeals.ComplaintWindowMonths, 0),
+		"complaint":       "Reply to this decision through the marketplace's complaint form within the period above; a person reviews it.",
+		"out_of_court":    "You may refer the decision to a certified out-of-court dispute settlement body.",
+		"judicial":        "You may bring the matter before the competent court.",
+	}
 }
 
 // applyEffect carries out what a closing action does to the target:

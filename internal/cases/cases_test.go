@@ -577,3 +577,59 @@ func TestComputePriority(t *testing.T) {
 		t.Fatalf("a new reporter weighs %v", r.Weight(p))
 	}
 }
+
+// TestNotices files DSA notices: each part of the notice is checked, a
+// notice joins its target's case, and the notifier hears the decision
+// with the ways to contest it.
+func TestNotices(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		e.listing(t, "l1", "seller", "Replica watch", "Swiss movement copy", 9000)
+		notice := func(n cases.Notice) cases.ReportRequest {
+			r := report("listing", "l1", "illegal_content", "flagger-1", "trusted_flagger")
+			r.Details, r.Notice = n.Explanation, &n
+			return r
+		}
+		ok := cases.Notice{Explanation: "The listing offers counterfeit watches bearing a registered trademark.", Location: "https://market.example/l/l1",
+			NotifierName: "Brand Protection EU", NotifierEmail: "notices@brand.example", GoodFaith: true}
+		for name, change := range map[string]func(n *cases.Notice){
+			"no good faith": func(n *cases.Notice) { n.GoodFaith = false },
+			"no location":   func(n *cases.Notice) { n.Location = "" },
+			"not a URL":     func(n *cases.Notice) { n.Location = "the listing with the watch" },
+			"short reason":  func(n *cases.Notice) { n.Explanation = "illegal" },
+			"not an email":  func(n *cases.Notice) { n.NotifierEmail = "brand" },
+		} {
+			n := ok
+			change(&n)
+			if _, err := e.cs.File(t.Context(), e.mp, system, notice(n), ""); !errors.Is(err, cases.ErrInvalid) {
+				t.Errorf("%s: %v", name, err)
+			}
+		}
+		anon := ok
+		anon.NotifierName, anon.NotifierEmail = "", ""
+		f := e.file(t, notice(ok), "")
+		e.file(t, notice(anon), "") // anonymity where the law allows it
+		if v := e.view(t, f.CaseID); len(v.Reports) != 2 {
+			t.Fatalf("notices in the case: %+v", v)
+		}
+		senior := e.moderator(t, "senior", user.SeniorModerator)
+		if _, err := e.act(t, senior, f.CaseID, cases.ActionRequest{Action: cases.ActRemoveContent, Template: "content_removed"}); err != nil {
+			t.Fatal(err)
+		}
+		closed := e.hooks.Of(cases.EventReportClosed)
+		if len(closed) != 2 || closed[0].Data["notice"] != true || closed[0].Data["decision"] != "content_removed" {
+			t.Fatalf("decision notice: %+v", closed)
+		}
+		redress, _ := closed[0].Data["redress"].(map[string]any)
+		if redress["complaint_until"] == nil || redress["out_of_court"] == nil || redress["judicial"] == nil {
+			t.Fatalf("redress options: %+v", redress)
+		}
+		st, err := e.cs.Status(t.Context(), e.mp, f.Reference)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := json.Marshal(st); strings.Contains(string(b), "brand.example") || strings.Contains(string(b), "Brand Protection") {
+			t.Errorf("the reporter's view repeats the notifier's identity: %s", b)
+		}
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -36,6 +37,39 @@ type ReportRequest struct {
 	Reason   string      `json:"reason" minLength:"1" maxLength:"64" doc:"A reason code of the marketplace's taxonomy (policy reports.reasons), e.g. scam_or_fraud."`
 	Details  string      `json:"details,omitempty" maxLength:"5000" doc:"The reporter's own words; required for reason other."`
 	Reporter ReporterRef `json:"reporter"`
+	// Notice makes the report a DSA notice of illegal content (R-C1).
+	Notice *Notice `json:"notice,omitempty" doc:"A DSA notice's own fields; POST /v1/notices files one."`
+}
+
+// Notice is what a DSA notice of illegal content carries besides a
+// report's fields (R-C1, DSA art. 16(2)): why the content is illegal, where
+// exactly it is, who notifies (optional where the law allows anonymity)
+// and the statement of good faith.
+type Notice struct {
+	Explanation   string `json:"explanation" maxLength:"5000" doc:"A substantiated explanation of why the content is illegal (at least 20 characters)."`
+	LegalGround   string `json:"legal_ground,omitempty" maxLength:"500" doc:"The law the content breaks, if the notifier names it."`
+	Location      string `json:"location" maxLength:"2000" doc:"The exact electronic location of the content: its URL."`
+	NotifierName  string `json:"notifier_name,omitempty" maxLength:"200"`
+	NotifierEmail string `json:"notifier_email,omitempty" maxLength:"320"`
+	GoodFaith     bool   `json:"good_faith" doc:"The notifier's statement that they believe, in good faith, the notice is accurate and complete; required."`
+}
+
+// check validates a notice.
+func (n *Notice) check() error {
+	n.Explanation, n.Location = strings.TrimSpace(n.Explanation), strings.TrimSpace(n.Location)
+	n.NotifierName, n.NotifierEmail = strings.TrimSpace(n.NotifierName), strings.TrimSpace(n.NotifierEmail)
+	u, err := url.Parse(n.Location)
+	switch {
+	case utf8.RuneCountInString(n.Explanation) < 20:
+		return invalid("notice.explanation must say, in at least 20 characters, why the content is illegal")
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		return invalid("notice.location must be the content's exact URL (http or https)")
+	case n.NotifierEmail != "" && !strings.Contains(n.NotifierEmail, "@"):
+		return invalid("notice.notifier_email %q is not an email address", n.NotifierEmail)
+	case !n.GoodFaith:
+		return invalid("notice.good_faith must be true: the notifier confirms the notice is accurate and complete in good faith")
+	}
+	return nil
 }
 
 // Filed is the answer to a report: its reference number and case.
@@ -72,6 +106,9 @@ func validate(pol *policy.Policy, r *ReportRequest) error {
 		return invalid("details must be at most %d characters", maxDetails)
 	case r.Reason == "other" && r.Details == "":
 		return invalid("details are required for reason other: say what is wrong")
+	}
+	if r.Notice != nil {
+		return r.Notice.check()
 	}
 	return nil
 }
@@ -180,6 +217,13 @@ func (s *Service) file(ctx context.Context, marketplaceID string, actor audit.Ac
 		rep := store.Report{ID: s.NewID(), MarketplaceID: marketplaceID, Reference: NewReference(), CaseID: c.ID, TargetType: req.Target.Type,
 			TargetID: req.Target.ID, AccountID: t.accountID, Reason: req.Reason, ReasonGroup: group, Details: req.Details,
 			ReporterID: req.Reporter.ID, ReporterType: req.Reporter.Type, IdempotencyKey: key, Fingerprint: fingerprint, Status: "open", CreatedAt: now}
+		if req.Notice != nil {
+			b, err := json.Marshal(req.Notice)
+			if err != nil {
+				return err
+			}
+			rep.Notice = string(b)
+		}
 		rep.Weight = Reporter{Type: rep.ReporterType, Upheld: rec.Upheld, Dismissed: rec.Dismissed, Suspended: suspended}.Weight(pol.Reports.Priority)
 		if created {
 			// The case must exist before its first report refers to it;

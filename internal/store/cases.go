@@ -299,19 +299,22 @@ type Report struct {
 	Outcome        string // upheld, dismissed, unfounded
 	CreatedAt      time.Time
 	ClosedAt       time.Time
+	// Notice is a DSA notice's own fields (JSON), empty for other reports.
+	Notice string
 }
 
 const reportCols = `id, marketplace_id, reference, case_id, target_type, target_id, account_id, reason, reason_group, details,
-	reporter_id, reporter_type, weight, COALESCE(idempotency_key, ''), fingerprint, status, outcome, created_at, closed_at`
+	reporter_id, reporter_type, weight, COALESCE(idempotency_key, ''), fingerprint, status, outcome, created_at, closed_at, notice`
 
 // CreateReport inserts r. A reused reference or idempotency key is
 // ErrConflict.
 func (tx *Tx) CreateReport(ctx context.Context, r Report) error {
 	_, err := tx.q.ExecContext(ctx, `INSERT INTO reports (id, marketplace_id, reference, case_id, target_type, target_id, account_id, reason,
-		reason_group, details, reporter_id, reporter_type, weight, idempotency_key, fingerprint, status, outcome, created_at, closed_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+		reason_group, details, reporter_id, reporter_type, weight, idempotency_key, fingerprint, status, outcome, created_at, closed_at, notice)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
 		r.ID, r.MarketplaceID, r.Reference, r.CaseID, r.TargetType, r.TargetID, r.AccountID, r.Reason, r.ReasonGroup, r.Details,
-		r.ReporterID, r.ReporterType, r.Weight, nullString(r.IdempotencyKey), r.Fingerprint, r.Status, r.Outcome, micros(r.CreatedAt), optMicros(r.ClosedAt))
+		r.ReporterID, r.ReporterType, r.Weight, nullString(r.IdempotencyKey), r.Fingerprint, r.Status, r.Outcome, micros(r.CreatedAt), optMicros(r.ClosedAt),
+		r.Notice)
 	if isUniqueViolation(err) {
 		return fmt.Errorf("report %s: %w", r.Reference, ErrConflict)
 	}
@@ -324,7 +327,7 @@ func scanReport(rows *sql.Rows) (Report, error) {
 	var closed sql.NullInt64
 	err := rows.Scan(&r.ID, &r.MarketplaceID, &r.Reference, &r.CaseID, &r.TargetType, &r.TargetID, &r.AccountID, &r.Reason,
 		&r.ReasonGroup, &r.Details, &r.ReporterID, &r.ReporterType, &r.Weight, &r.IdempotencyKey, &r.Fingerprint, &r.Status,
-		&r.Outcome, &created, &closed)
+		&r.Outcome, &created, &closed, &r.Notice)
 	r.CreatedAt, r.ClosedAt = fromMicros(created), nullMicros(closed)
 	return r, err
 }
