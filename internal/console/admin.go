@@ -94,6 +94,44 @@ func sentenceCase(msg string) string {
 	return string(unicode.ToUpper(r)) + msg[n:]
 }
 
+// settle ends an item's form post as every such form does: on success
+// (err nil) back to page with the confirmation code; on a refusal the
+// user can read (see outcome), again shows the item's page with the
+// status and the message, nothing changed; anything else is returned for
+// the error page. conflict is the message for a concurrent change.
+func settle(w http.ResponseWriter, r *http.Request, v *viewer, err error, conflict, page, code string, again func(status int, f form) error) error {
+	status, f, err := outcome(err, conflict)
+	switch {
+	case err != nil:
+		return err
+	case status == http.StatusOK:
+		return done(w, r, v, page, code)
+	}
+	return again(status, f)
+}
+
+// refill puts a refused post's message and fields into the form a page's
+// data embeds.
+func (f *form) refill(refused form) { *f = refused }
+
+// reload is settle's again for an item page (see itemPage) whose data
+// embeds form: the item's page as load gathers it, with the refusal and
+// the fields as sent.
+func reload[T any, P interface {
+	*T
+	refill(form)
+}](c *server, w http.ResponseWriter, r *http.Request, v *viewer, page, id string, load func(context.Context, *viewer, string) (T, error)) func(int, form) error {
+	return func(status int, f form) error {
+		d, err := load(r.Context(), v, id)
+		if err != nil {
+			return err
+		}
+		f.Values = r.PostForm
+		P(&d).refill(f)
+		return c.render(w, r, status, page, d)
+	}
+}
+
 // done ends a successful button post by going back to page (in the same
 // marketplace) with a confirmation; htmx follows the redirect and swaps the
 // refreshed page's main element in.

@@ -537,24 +537,12 @@ func (c *server) caseAction(w http.ResponseWriter, r *http.Request, v *viewer) e
 		Template: r.PostFormValue("template"), Resolution: r.PostFormValue("resolution"), Tier: r.PostFormValue("tier"),
 		Fields: commaList(r.PostFormValue("fields")), Unfounded: r.PostFormValue("unfounded") != ""}
 	_, err := c.d.Cases.Act(ctx, v.mp.ID, v.moderator(), id, req)
-	status, f, err := outcome(err, "Someone changed the case at the same moment. Nothing was changed; look at it again and retry.")
-	if err != nil {
-		return err
+	code := "case-" + req.Action
+	if slices.ContainsFunc(closingActions(), func(a closingAction) bool { return a.Action == req.Action }) {
+		code = "case-closed"
 	}
-	if status == http.StatusOK {
-		code := "case-" + req.Action
-		if slices.ContainsFunc(closingActions(), func(a closingAction) bool { return a.Action == req.Action }) {
-			code = "case-closed"
-		}
-		return done(w, r, v, strings.TrimPrefix(caseURL(id), consolePath), code)
-	}
-	d, err := c.loadCase(ctx, v, id)
-	if err != nil {
-		return err
-	}
-	d.form = f
-	d.Values = r.PostForm
-	return c.render(w, r, status, "case", d)
+	return settle(w, r, v, err, "Someone changed the case at the same moment. Nothing was changed; look at it again and retry.",
+		strings.TrimPrefix(caseURL(id), consolePath), code, reload(c, w, r, v, "case", id, c.loadCase))
 }
 
 // --- History ----------------------------------------------------------------
@@ -645,8 +633,8 @@ func describeStep(s cases.Step, name func(typ, id string) string) historyRow {
 }
 
 // factValue writes a detail's value for people: times as the console
-// shows them, assignees by name, actions and outcomes in words, findings
-// by code, lists joined.
+// shows them, assignees and actors by name, actions and outcomes in words,
+// findings by code, lists joined.
 func factValue(key string, v any, name func(typ, id string) string) string {
 	switch x := v.(type) {
 	case string:
@@ -678,6 +666,15 @@ func factValue(key string, v any, name func(typ, id string) string) string {
 		return strings.Join(parts, ", ")
 	case nil:
 		return "—"
+	case map[string]any:
+		// An actor, such as the credential a decision was taken through:
+		// an audit.Actor, which the enforcement evidence keeps without
+		// JSON names.
+		typ, _ := x["Type"].(string)
+		id, _ := x["ID"].(string)
+		if typ != "" && id != "" && len(x) == 2 {
+			return name(typ, id)
+		}
 	}
 	b, err := json.Marshal(v)
 	if err != nil {

@@ -4,8 +4,8 @@
 // role checks and per-marketplace scoping.
 //
 // The package owns only presentation: every change goes through the domain
-// services (user, tenant, outbox, fraud, cases, enforce), which validate it
-// and write its audit entry in the same transaction.
+// services (user, tenant, outbox, fraud, cases, enforce, appeal), which
+// validate it and write its audit entry in the same transaction.
 //
 // Adding a page takes one handler and one template file: write
 // templates/pages/NAME.html defining the blocks "title" and "content",
@@ -63,7 +63,9 @@ type Deps struct {
 	// timelines and statements of reasons, and the recommendations
 	// waiting for a person; required.
 	Enforce *enforce.Service
-	// Appeals is the appeals queue and its reviews; required.
+	// Appeals is appeals and complaints: the queue with its SLAs, each
+	// appeal's review and outcome, and the open appeals the dashboard and
+	// account pages count; required.
 	Appeals *appeal.Service
 	Log     *slog.Logger
 	// Now is the clock, for times shown relative to now; nil means the

@@ -117,9 +117,10 @@ type enforcementView struct {
 	TerminationBlock bool
 	Business         bool
 	// Pending counts the recommendations about the account waiting for a
-	// decision (More: at least that many).
+	// decision (More: at least that many); Appeals its open appeals.
 	Pending  int
 	More     bool
+	Appeals  int
 	Timeline []actionRow
 	// Known: the account has an enforcement record of any kind.
 	Known bool
@@ -164,14 +165,19 @@ type sanctionRow struct {
 type actionRow struct {
 	enforce.Action
 	Label, Actor string
-	// CaseRef: SourceRef is a case of the marketplace.
-	CaseRef bool
-	Clause  string
+	// CaseRef: SourceRef is a case of the marketplace; AppealRef: it is
+	// the appeal whose outcome the entry carried out.
+	CaseRef, AppealRef bool
+	Clause             string
+	// Evidence is what the entry rests on, in words.
+	Evidence []fact
 	// Deferred: the entry takes effect later than it was recorded (a
 	// business user's notice period).
 	Deferred bool
-	// Statement is the statement of reasons the entry issued or cites.
+	// Statement is the statement of reasons the entry issued or cites;
+	// Open shows it unfolded, where the entry is what the page is about.
 	Statement *enforce.Statement
+	Open      bool
 }
 
 // actionLabel names a kind of enforcement timeline entry.
@@ -265,6 +271,11 @@ func (c *server) loadEnforcement(ctx context.Context, v *viewer, id string, name
 		return ev, err
 	}
 	ev.Pending, ev.More = len(pending), len(pending) == recommendationsSize
+	appeals, err := c.d.Appeals.List(ctx, mp, nil, id, appealsSize)
+	if err != nil {
+		return ev, err
+	}
+	ev.Appeals = len(appeals)
 	if ev.Timeline, err = c.timeline(ctx, mp, id, e, name); err != nil {
 		return ev, err
 	}
@@ -303,7 +314,12 @@ func (c *server) timeline(ctx context.Context, mp, id string, e policy.Enforceme
 	rows := make([]actionRow, len(actions))
 	for i, a := range actions {
 		rows[i] = actionRow{Action: a, Label: actionLabel(a.Kind), Actor: name(a.Actor.Type, a.Actor.ID), CaseRef: isCase[a.SourceRef],
-			Clause: e.Grounds[a.Ground].Clause, Deferred: a.EffectiveAt.After(a.At), Statement: byID[a.StatementID]}
+			AppealRef: a.Source == enforce.SourceAppeal && a.SourceRef != "", Clause: e.Grounds[a.Ground].Clause,
+			Deferred: a.EffectiveAt.After(a.At), Statement: byID[a.StatementID]}
+		// The reference is shown linked; evidence naming it again says
+		// nothing more.
+		ev, _ := evidenceOf(a.Evidence, name)
+		rows[i].Evidence = slices.DeleteFunc(ev, func(f fact) bool { return a.SourceRef != "" && f.Value == a.SourceRef })
 	}
 	return rows, nil
 }
@@ -312,30 +328,25 @@ func (c *server) timeline(ctx context.Context, mp, id string, e policy.Enforceme
 
 // accountAction runs one of the Enforcement section's forms: back to the
 // account with a confirmation, or its page again with the reason the post
-// was refused, the form open as it was sent and nothing changed. form
+// was refused, the form open as it was sent and nothing changed. name
 // names the form; a lift form's name ends in the sanction's id.
-func (c *server) accountAction(form string, act func(r *http.Request, v *viewer, id string) (code string, err error)) handlerFunc {
+func (c *server) accountAction(name string, act func(r *http.Request, v *viewer, id string) (code string, err error)) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, v *viewer) error {
 		if v.mp == nil {
 			return store.ErrNotFound
 		}
 		id := r.PathValue("id")
 		code, err := act(r, v, id)
-		status, f, err := outcome(err, conflictMessage)
-		if err != nil {
-			return err
-		}
-		if status == http.StatusOK {
-			return done(w, r, v, strings.TrimPrefix(accountURL(id), consolePath), code)
-		}
-		d, err := c.loadAccount(r.Context(), v, id)
-		if err != nil {
-			return err
-		}
-		d.Enforcement.form, d.Enforcement.Failed = f, form+r.PathValue("sanction")
-		d.Enforcement.Values = r.PostForm
-		d.Enforcement.Tier.Sent, d.Enforcement.Apply.Sent = d.Enforcement.sentFor("tier"), d.Enforcement.sentFor("sanction")
-		return c.render(w, r, status, "account", d)
+		return settle(w, r, v, err, conflictMessage, strings.TrimPrefix(accountURL(id), consolePath), code, func(status int, f form) error {
+			d, err := c.loadAccount(r.Context(), v, id)
+			if err != nil {
+				return err
+			}
+			d.Enforcement.form, d.Enforcement.Failed = f, name+r.PathValue("sanction")
+			d.Enforcement.Values = r.PostForm
+			d.Enforcement.Tier.Sent, d.Enforcement.Apply.Sent = d.Enforcement.sentFor("tier"), d.Enforcement.sentFor("sanction")
+			return c.render(w, r, status, "account", d)
+		})
 	}
 }
 
@@ -446,7 +457,8 @@ func actorRef(name func(typ, id string) string, ref string) string {
 	return name(audit.ActorUser, ref)
 }
 
-// evidenceOf puts a recommendation's evidence into words.
+// evidenceOf puts a recommendation's or a timeline entry's evidence into
+// words; only recommendations have Also.
 func evidenceOf(raw json.RawMessage, name func(typ, id string) string) ([]fact, []alsoRow) {
 	var ev map[string]any
 	if json.Unmarshal(raw, &ev) != nil {
@@ -522,12 +534,13 @@ func (c *server) loadRecommendations(ctx context.Context, v *viewer, status, acc
 	return d, nil
 }
 
-// recommendationFilter reads the page's status (?status=, pending unless
-// one of the tabs) and account (?account=).
-func recommendationFilter(q url.Values) (status, account string) {
+// tabFilter reads a tabbed list's status (?status=, the first of tabs
+// unless another of them) and account (?account=), as the
+// recommendations and appeals pages filter.
+func tabFilter(q url.Values, tabs []string) (status, account string) {
 	status = q.Get("status")
-	if !slices.Contains(recommendationStatuses(), status) {
-		status = recommendationStatuses()[0]
+	if !slices.Contains(tabs, status) {
+		status = tabs[0]
 	}
 	return status, strings.TrimSpace(q.Get("account"))
 }
@@ -538,7 +551,7 @@ func (c *server) recommendations(w http.ResponseWriter, r *http.Request, v *view
 	if v.mp == nil {
 		return c.noMarketplace(w, r, v)
 	}
-	status, account := recommendationFilter(r.URL.Query())
+	status, account := tabFilter(r.URL.Query(), recommendationStatuses())
 	d, err := c.loadRecommendations(r.Context(), v, status, account, "", nil)
 	if err != nil {
 		return err
@@ -560,19 +573,14 @@ func (c *server) decide(approve bool) handlerFunc {
 		}
 		ctx, id := r.Context(), r.PathValue("id")
 		_, err := c.d.Enforce.Decide(ctx, v.mp.ID, v.decider(), id, approve, decisionOf(r))
-		status, f, err := outcome(err, conflictMessage)
-		if err != nil {
-			return err
-		}
-		if status == http.StatusOK {
-			return done(w, r, v, "recommendations", code)
-		}
-		d, err := c.loadRecommendations(ctx, v, "pending", "", verdict+"-"+id, r.PostForm)
-		if err != nil {
-			return err
-		}
-		d.form.Error = f.Error
-		return c.render(w, r, status, "recommendations", d)
+		return settle(w, r, v, err, conflictMessage, "recommendations", code, func(status int, f form) error {
+			d, err := c.loadRecommendations(ctx, v, "pending", "", verdict+"-"+id, r.PostForm)
+			if err != nil {
+				return err
+			}
+			d.form.Error = f.Error
+			return c.render(w, r, status, "recommendations", d)
+		})
 	}
 }
 

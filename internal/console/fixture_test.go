@@ -2,7 +2,6 @@ package console
 
 import (
 	"context"
-	"github.com/vigil-ts/vigil/internal/appeal"
 	"html"
 	"io"
 	"log/slog"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/vigil-ts/vigil/internal/appeal"
 	"github.com/vigil-ts/vigil/internal/audit"
 	"github.com/vigil-ts/vigil/internal/cases"
 	"github.com/vigil-ts/vigil/internal/check"
@@ -76,6 +76,9 @@ type fixture struct {
 	// casesClock, once set, is the cases service's clock, so that a test
 	// can file reports and close cases in the past.
 	casesClock atomic.Int64
+	// consoleClock, once set, is the console's own clock (Deps.Now), so
+	// that a test can look at appeals' SLA countdowns hours later.
+	consoleClock atomic.Int64
 	// fresh skips creating the marketplaces, like a new install.
 	fresh bool
 }
@@ -132,7 +135,7 @@ func newFixtureOn(t *testing.T, db *store.DB, opts ...option) *fixture {
 	f.ingest = ingest.New(f.deps)
 	f.ingest.Hooks = []ingest.Hook{f.fraud.IngestHook, f.enforce.IngestHook}
 	d := Deps{DB: db, Users: f.users, Tenants: f.tenants, Outbox: f.outbox, Policies: f.policies, Fraud: f.fraud, Cases: f.cases,
-		Enforce: f.enforce, Appeals: f.appeals, Log: log, Version: "v9.9.9-test"}
+		Enforce: f.enforce, Appeals: f.appeals, Log: log, Now: f.clocked(&f.consoleClock).Now, Version: "v9.9.9-test"}
 	for _, o := range opts {
 		o(f, &d)
 	}

@@ -91,19 +91,8 @@ func (c *server) listingAction(act func(r *http.Request, v *viewer, id string) (
 		}
 		id := r.PathValue("id")
 		code, err := act(r, v, id)
-		status, f, err := outcome(err, "Someone changed the listing at the same moment. Nothing was changed; look at it again.")
-		if err != nil {
-			return err
-		}
-		if status == http.StatusOK {
-			return done(w, r, v, strings.TrimPrefix(listingURL(id), consolePath), code)
-		}
-		d, err := c.loadListing(r.Context(), v, id)
-		if err != nil {
-			return err
-		}
-		d.form, d.Values = f, r.PostForm
-		return c.render(w, r, status, "listing", d)
+		return settle(w, r, v, err, "Someone changed the listing at the same moment. Nothing was changed; look at it again.",
+			strings.TrimPrefix(listingURL(id), consolePath), code, reload(c, w, r, v, "listing", id, c.loadListing))
 	}
 }
 

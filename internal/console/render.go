@@ -65,6 +65,7 @@ func (c *server) funcs() template.FuncMap {
 		"accountURL": accountURL,
 		"caseURL":    caseURL,
 		"listingURL": listingURL,
+		"appealURL":  appealURL,
 		"consoleURL": consoleURL,
 		"human":      human,
 		"points":     points,
