@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"reflect"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -21,6 +22,34 @@ type statementsInput struct {
 
 type statementsOutput struct{ Body compliance.StatementBatch }
 
+type transparencyInput struct {
+	Format string    `query:"format" enum:"json,csv" default:"json" doc:"json: the report; csv: section, item, value rows for a spreadsheet."`
+	From   time.Time `query:"from" doc:"From (RFC 3339), inclusive; default a year before to."`
+	To     time.Time `query:"to" doc:"To (RFC 3339), exclusive; default now."`
+}
+
+type transparencyOutput struct {
+	ContentType        string `header:"Content-Type"`
+	ContentDisposition string `header:"Content-Disposition"`
+	// Body is a compliance.Transparency, or its CSV as bytes.
+	Body any
+}
+
+// period is a report's [from, to): to defaults to now and from to back
+// from it by def; from must be before to.
+func period(from, to time.Time, def func(time.Time) time.Time) (time.Time, time.Time, error) {
+	if to.IsZero() {
+		to = time.Now().UTC()
+	}
+	if from.IsZero() {
+		from = def(to)
+	}
+	if !from.Before(to) {
+		return from, to, huma.Error422UnprocessableEntity("from must be before to")
+	}
+	return from, to, nil
+}
+
 func (h *handlers) registerCompliance(api huma.API) {
 	huma.Register(api, huma.Operation{OperationID: "statements-of-reasons", Method: http.MethodGet, Path: "/v1/statements-of-reasons",
 		Tags: []string{"Compliance"}, Summary: "Statements of reasons, for export",
@@ -29,16 +58,9 @@ func (h *handlers) registerCompliance(api huma.API) {
 			"explanation, category, content_type, automated_detection, automated_decision, source_type, application_date, end dates, " +
 			"puid …), with no personal data.", Security: secured()},
 		func(ctx context.Context, in *statementsInput) (*statementsOutput, error) {
-			to := in.To
-			if to.IsZero() {
-				to = time.Now().UTC()
-			}
-			from := in.From
-			if from.IsZero() {
-				from = to.AddDate(0, 0, -30)
-			}
-			if !from.Before(to) {
-				return nil, huma.Error422UnprocessableEntity("from must be before to")
+			from, to, err := period(in.From, in.To, func(t time.Time) time.Time { return t.AddDate(0, 0, -30) })
+			if err != nil {
+				return nil, err
 			}
 			p, err := h.Compliance.Statements(ctx, callerFrom(ctx).key.MarketplaceID, in.Format, from, to, in.Cursor, in.Limit)
 			if errors.Is(err, compliance.ErrCursor) {
@@ -48,5 +70,35 @@ func (h *handlers) registerCompliance(api huma.API) {
 				return nil, h.problem(ctx, err)
 			}
 			return &statementsOutput{Body: p}, nil
+		})
+
+	report := api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[compliance.Transparency](), true, "Transparency")
+	huma.Register(api, huma.Operation{OperationID: "transparency-report", Method: http.MethodGet, Path: "/v1/transparency-report",
+		Tags: []string{"Compliance"}, Summary: "The transparency report for a period",
+		Description: "The figures a DSA transparency report gives (R-C4): notices and reports by reason group and by source " +
+			"(users, trusted flaggers, internal), cases closed by outcome, own-initiative against notice-based, enforcement by type " +
+			"and ground, automated against manual decisions, the median time from a case opening to its decision, appeals and " +
+			"complaints with their outcomes, and reporters suspended for misuse. format=csv gives the same as section, item, value rows.",
+		Security: secured(),
+		Responses: map[string]*huma.Response{"200": {Description: "The report", Content: map[string]*huma.MediaType{
+			"application/json": {Schema: report}, "text/csv": {Schema: &huma.Schema{Type: "string"}}}}}},
+		func(ctx context.Context, in *transparencyInput) (*transparencyOutput, error) {
+			from, to, err := period(in.From, in.To, func(t time.Time) time.Time { return t.AddDate(-1, 0, 0) })
+			if err != nil {
+				return nil, err
+			}
+			r, err := h.Compliance.Report(ctx, callerFrom(ctx).key.MarketplaceID, from, to)
+			if err != nil {
+				return nil, h.problem(ctx, err)
+			}
+			if in.Format != "csv" {
+				return &transparencyOutput{ContentType: "application/json", Body: r}, nil
+			}
+			b, err := r.CSV()
+			if err != nil {
+				return nil, h.problem(ctx, err)
+			}
+			name := "transparency-" + from.Format("2006-01-02") + "-" + to.Format("2006-01-02") + ".csv"
+			return &transparencyOutput{ContentType: "text/csv; charset=utf-8", ContentDisposition: `attachment; filename="` + name + `"`, Body: b}, nil
 		})
 }

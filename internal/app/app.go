@@ -181,7 +181,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 
 func (a *App) routes() http.Handler {
 	mux := http.NewServeMux()
-	api.New(mux, api.Deps{DB: a.DB, Tenants: a.Tenants, Ingest: a.Ingest, Outbox: a.Outbox, Policies: a.Policies, Checks: a.Checks, Fraud: a.Fraud, Cases: a.Cases, Enforce: a.Enforce, Appeals: a.Appeals, Listings: a.Listings, Compliance: compliance.New(a.Deps), Log: a.Log, Ingested: a.Metrics.Ingested}, a.Cfg.Version)
+	api.New(mux, api.Deps{DB: a.DB, Tenants: a.Tenants, Ingest: a.Ingest, Outbox: a.Outbox, Policies: a.Policies, Checks: a.Checks, Fraud: a.Fraud, Cases: a.Cases, Enforce: a.Enforce, Appeals: a.Appeals, Listings: a.Listings, Compliance: compliance.New(a.Deps, a.Appeals), Log: a.Log, Ingested: a.Metrics.Ingested}, a.Cfg.Version)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

@@ -342,11 +342,12 @@ func (s *Service) Statistics(ctx context.Context, marketplaceID string, from, to
 	if n := len(all); n > 0 {
 		st.Reversed, st.WithinSLA = float64(reversed)/float64(n), float64(within)/float64(n)
 	}
-	st.MedianHrs, st.Business.MedianHrs = medianHours(all), medianHours(biz)
+	st.MedianHrs, st.Business.MedianHrs = MedianHours(all), MedianHours(biz)
 	return st, nil
 }
 
-func medianHours(ds []time.Duration) float64 {
+// MedianHours is the median of durations, in hours; 0 for none.
+func MedianHours(ds []time.Duration) float64 {
 	if len(ds) == 0 {
 		return 0
 	}

@@ -111,7 +111,7 @@ func TestExportedStatementsAreValid(t *testing.T) {
 		for i := range 3 {
 			send(fmt.Sprint("dmca", i), "dmca.accepted", map[string]any{"account_id": "acct-dmca-1"})
 		}
-		cs := compliance.New(e.Deps)
+		cs := compliance.New(e.Deps, nil)
 		var all []json.RawMessage
 		cursor := ""
 		for range 10 {

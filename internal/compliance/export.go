@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigil-ts/vigil/internal/appeal"
 	"github.com/vigil-ts/vigil/internal/svc"
 )
 
@@ -17,11 +18,16 @@ import (
 // Database takes at most 100 per submission.
 const MaxBatch = 100
 
-// Service exports compliance records.
-type Service struct{ svc.Deps }
+// Service exports compliance records and reports.
+type Service struct {
+	svc.Deps
+	// Appeals gives the appeal figures of the transparency report; nil
+	// leaves them out.
+	Appeals *appeal.Service
+}
 
 // New returns a Service.
-func New(d svc.Deps) *Service { return &Service{Deps: d} }
+func New(d svc.Deps, appeals *appeal.Service) *Service { return &Service{Deps: d, Appeals: appeals} }
 
 // StatementBatch is one batch of statements of reasons and the cursor of the next.
 type StatementBatch struct {
