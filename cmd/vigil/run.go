@@ -31,6 +31,9 @@ Usage:
   vigil user create --username U --role ROLE [--marketplace ID] [--db …]
                                                reads the password from stdin
   vigil audit verify [--db …]                  exits non-zero on a broken chain
+  vigil audit verify --file EXPORT.jsonl       checks an export without the database
+  vigil audit export --marketplace ID [--from T] [--to T] [--out FILE] [--db …]
+                                               the audit log of [from, to) as JSON lines
   vigil policy lint FILE…                      checks policy documents (YAML)
   vigil risk recompute [--marketplace ID] [--write] [--db …]
                                                rebuilds signal state from the events; exits
@@ -84,7 +87,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "user":
 		return e.sub(ctx, "user", rest, map[string]func(context.Context, []string) error{"create": e.userCreate})
 	case "audit":
-		return e.sub(ctx, "audit", rest, map[string]func(context.Context, []string) error{"verify": e.auditVerify})
+		return e.sub(ctx, "audit", rest, map[string]func(context.Context, []string) error{"verify": e.auditVerify, "export": e.auditExport})
 	case "policy":
 		return e.sub(ctx, "policy", rest, map[string]func(context.Context, []string) error{"lint": e.policyLint})
 	case "risk":
@@ -273,10 +276,6 @@ func (e env) userCreate(ctx context.Context, args []string) error {
 		}
 		return json.NewEncoder(e.stdout).Encode(map[string]string{"id": u.ID, "username": u.Username, "role": u.Role})
 	})
-}
-
-func (e env) auditVerify(ctx context.Context, args []string) error {
-	return e.command(ctx, "audit verify", args, nil, func(a *app.App, _ *flag.FlagSet) error { return e.verifyChains(ctx, a) })
 }
 
 // verifyChains verifies every audit chain, reporting each on stdout.

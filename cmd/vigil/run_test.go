@@ -236,3 +236,42 @@ func TestRiskOnDemo(t *testing.T) {
 		t.Fatalf("after --write: %v", err)
 	}
 }
+
+// TestAuditExport exports a marketplace's audit log to a file, verifies
+// the file on its own, and finds an entry changed in it.
+func TestAuditExport(t *testing.T) {
+	dir := t.TempDir()
+	path, file := filepath.Join(dir, "v.db"), filepath.Join(dir, "audit.jsonl")
+	out, _, err := vigil(t, "", "marketplace", "create", "One", "--db", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mp struct{ ID string }
+	if err := json.Unmarshal([]byte(out), &mp); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := vigil(t, "", "audit", "export", "--db", path); exitCode(err) != 2 {
+		t.Fatalf("no marketplace: %v", err)
+	}
+	if _, _, err := vigil(t, "", "audit", "export", "--db", path, "--marketplace", mp.ID, "--from", "yesterday"); exitCode(err) != 2 {
+		t.Fatalf("a bad time: %v", err)
+	}
+	_, stderr, err := vigil(t, "", "audit", "export", "--db", path, "--marketplace", mp.ID, "--out", file)
+	if err != nil || !strings.Contains(stderr, "1 records exported") {
+		t.Fatalf("export: %v %s", err, stderr)
+	}
+	out, _, err = vigil(t, "", "audit", "verify", "--file", file)
+	if err != nil || !strings.Contains(out, "entries 1 to 1 (1)") {
+		t.Fatalf("verify the export: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, bytes.Replace(b, []byte(`"default`), []byte(`"evil`), 1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, err = vigil(t, "", "audit", "verify", "--file", file); err == nil || !strings.Contains(out, "BROKEN") {
+		t.Fatalf("a changed export verified: %v\n%s", err, out)
+	}
+}

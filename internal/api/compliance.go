@@ -9,6 +9,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/vigil-ts/vigil/internal/audit"
 	"github.com/vigil-ts/vigil/internal/compliance"
 )
 
@@ -101,4 +102,35 @@ func (h *handlers) registerCompliance(api huma.API) {
 			name := "transparency-" + from.Format("2006-01-02") + "-" + to.Format("2006-01-02") + ".csv"
 			return &transparencyOutput{ContentType: "text/csv; charset=utf-8", ContentDisposition: `attachment; filename="` + name + `"`, Body: b}, nil
 		})
+
+	huma.Register(api, huma.Operation{OperationID: "audit-log", Method: http.MethodGet, Path: "/v1/audit-log",
+		Tags: []string{"Compliance"}, Summary: "Export the audit log for a period",
+		Description: "The marketplace's audit entries made in [from, to), oldest first, as JSON lines (application/x-ndjson): " +
+			"who (actor_type, actor_id) did what (action) to which subject, when, with the detail as written and each entry's " +
+			"hash and prev_hash. `vigil audit verify --file` checks an export without the database; the first entry's prev_hash " +
+			"anchors it to the live chain.",
+		Security: secured(),
+		Responses: map[string]*huma.Response{"200": {Description: "One audit entry per line", Content: map[string]*huma.MediaType{
+			"application/x-ndjson": {Schema: api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[audit.Entry](), true, "AuditEntry")}}}}},
+		func(ctx context.Context, in *auditLogInput) (*huma.StreamResponse, error) {
+			from, to, err := period(in.From, in.To, func(t time.Time) time.Time { return t.AddDate(0, 0, -30) })
+			if err != nil {
+				return nil, err
+			}
+			chain := callerFrom(ctx).key.MarketplaceID
+			return &huma.StreamResponse{Body: func(hc huma.Context) {
+				hc.SetHeader("Content-Type", "application/x-ndjson")
+				hc.SetHeader("Content-Disposition", `attachment; filename="audit-`+from.Format("2006-01-02")+"-"+to.Format("2006-01-02")+`.jsonl"`)
+				if _, err := h.Compliance.AuditLog(hc.Context(), chain, from, to, hc.BodyWriter()); err != nil {
+					// The status is sent: the export ends early (its last
+					// entry shows where), and the log says why.
+					h.Log.ErrorContext(ctx, "audit export cut off", "err", err)
+				}
+			}}, nil
+		})
+}
+
+type auditLogInput struct {
+	From time.Time `query:"from" doc:"From (RFC 3339), inclusive; default 30 days before to."`
+	To   time.Time `query:"to" doc:"To (RFC 3339), exclusive; default now."`
 }

@@ -82,6 +82,9 @@ type App struct {
 	Appeals  *appeal.Service
 	// Listings is the listing lifecycle the checks, cases and appeals share.
 	Listings *listing.Service
+	// Compliance is the exports and reports regulators and auditors
+	// read: statements of reasons, the transparency report, the audit log.
+	Compliance *compliance.Service
 	// Changes keeps the in-memory caches (API keys, capabilities) in step
 	// with other processes on the same PostgreSQL database.
 	Changes *change.Watcher
@@ -141,6 +144,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	a.Appeals = appeal.New(a.Deps, a.Policies, a.Outbox, a.Enforce)
 	a.Listings = a.Checks.Listings
 	a.Cases.Listings, a.Appeals.Listings = a.Listings, a.Listings
+	a.Compliance = compliance.New(a.Deps, a.Appeals)
 	river.AddWorker(workers, a.Listings.Worker())
 	river.AddWorker(workers, a.Appeals.Worker())
 	a.Changes = change.NewWatcher(db)
@@ -181,7 +185,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 
 func (a *App) routes() http.Handler {
 	mux := http.NewServeMux()
-	api.New(mux, api.Deps{DB: a.DB, Tenants: a.Tenants, Ingest: a.Ingest, Outbox: a.Outbox, Policies: a.Policies, Checks: a.Checks, Fraud: a.Fraud, Cases: a.Cases, Enforce: a.Enforce, Appeals: a.Appeals, Listings: a.Listings, Compliance: compliance.New(a.Deps, a.Appeals), Log: a.Log, Ingested: a.Metrics.Ingested}, a.Cfg.Version)
+	api.New(mux, api.Deps{DB: a.DB, Tenants: a.Tenants, Ingest: a.Ingest, Outbox: a.Outbox, Policies: a.Policies, Checks: a.Checks, Fraud: a.Fraud, Cases: a.Cases, Enforce: a.Enforce, Appeals: a.Appeals, Listings: a.Listings, Compliance: a.Compliance, Log: a.Log, Ingested: a.Metrics.Ingested}, a.Cfg.Version)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

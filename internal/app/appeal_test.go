@@ -83,30 +83,3 @@ func TestNoticesAPI(t *testing.T) {
 		t.Fatalf("the notice's case: %s", c.Raw)
 	}
 }
-
-// TestTransparencyReportAPI reads the report as JSON and CSV after a
-// notice, and refuses an empty period; the report names no one.
-func TestTransparencyReportAPI(t *testing.T) {
-	s := start(t, store.SQLite, app.Config{})
-	_, key := s.tenant(t, "Alpha")
-	s.do(t, "POST", "/v1/notices", key, map[string]any{"target": map[string]any{"type": "listing", "id": "l9"},
-		"reporter": map[string]any{"id": "flagger-7", "type": "trusted_flagger"}, "explanation": "Counterfeit watches with a registered trademark.",
-		"location": "https://market.example/l/l9", "notifier_email": "notices@brand.example", "good_faith": true}).want(t, 201)
-	r := s.do(t, "GET", "/v1/transparency-report", key, nil).want(t, 200)
-	notices, _ := r.Body["notices"].(map[string]any)
-	if notices["total"] != 1.0 || notices["dsa_notices"] != 1.0 {
-		t.Fatalf("report: %s", r.Raw)
-	}
-	if strings.Contains(r.Raw, "flagger-7") || strings.Contains(r.Raw, "brand.example") || strings.Contains(r.Raw, "l9") {
-		t.Fatalf("the report names a reporter or a target: %s", r.Raw)
-	}
-	c := s.do(t, "GET", "/v1/transparency-report?format=csv", key, nil)
-	if c.Status != 200 || !strings.HasPrefix(c.Header.Get("Content-Type"), "text/csv") ||
-		!strings.Contains(c.Header.Get("Content-Disposition"), ".csv") || !strings.Contains(c.Raw, "\nnotices_by_source,trusted_flagger,1\n") {
-		t.Fatalf("CSV %d %v:\n%s", c.Status, c.Header, c.Raw)
-	}
-	s.do(t, "GET", "/v1/transparency-report?from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z", key, nil).problem(t, 422, "from must be before to")
-	if spec := s.do(t, "GET", "/openapi.json", "", nil); !strings.Contains(spec.Raw, `"/v1/transparency-report"`) || !strings.Contains(spec.Raw, `"text/csv"`) {
-		t.Fatal("the OpenAPI document lacks the transparency report")
-	}
-}

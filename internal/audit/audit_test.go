@@ -1,7 +1,10 @@
 package audit
 
 import (
+	"encoding/json"
 	"errors"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -69,5 +72,47 @@ func TestHashSeparatesFields(t *testing.T) {
 	b := Entry{Action: "a", SubjectType: "bc"}
 	if Hash(a) == Hash(b) {
 		t.Fatal("field boundaries must change the hash")
+	}
+}
+
+func export(t *testing.T, entries []Entry) string {
+	t.Helper()
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	for _, e := range entries {
+		if err := enc.Encode(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return b.String()
+}
+
+// TestVerifyExport checks a stretch of a chain from its JSON lines alone:
+// intact from its anchor, and broken where an entry was changed or
+// dropped after export.
+func TestVerifyExport(t *testing.T) {
+	c := chain(10)
+	st, err := VerifyExport(strings.NewReader(export(t, c[2:8])))
+	if err != nil {
+		t.Fatalf("intact stretch: %v", err)
+	}
+	if st.Count != 6 || st.First.Seq != 3 || st.Last.Seq != 8 || st.First.PrevHash != c[1].Hash || st.Chain != "m1" {
+		t.Fatalf("stretch %+v", st)
+	}
+	altered := slices.Clone(c[2:8])
+	altered[3].Detail = `{"n":9}`
+	var b *Break
+	if _, err := VerifyExport(strings.NewReader(export(t, altered))); !errors.As(err, &b) || b.Seq != 6 {
+		t.Fatalf("altered entry 6: %v", err)
+	}
+	dropped := append(slices.Clone(c[2:4]), c[5:8]...)
+	if _, err := VerifyExport(strings.NewReader(export(t, dropped))); !errors.As(err, &b) || b.Seq != 6 {
+		t.Fatalf("entry 5 dropped: %v", err)
+	}
+	if _, err := VerifyExport(strings.NewReader(export(t, c[:2]) + "not json\n")); err == nil || !strings.Contains(err.Error(), "line 3") {
+		t.Fatalf("a bad line: %v", err)
+	}
+	if _, err := VerifyExport(strings.NewReader("")); err == nil {
+		t.Fatal("an empty export verified")
 	}
 }

@@ -56,10 +56,16 @@ func (c conn) AuditChains(ctx context.Context) ([]string, error) {
 // ScanAudit calls fn for each entry of chain in sequence order, paging
 // through the chain so that memory stays flat however long it is.
 func (c conn) ScanAudit(ctx context.Context, chain string, fn func(audit.Entry) error) error {
+	return c.ScanAuditQuery(ctx, AuditQuery{Chain: chain}, fn)
+}
+
+// ScanAuditQuery calls fn for each entry q selects (its Limit and Newest
+// ignored) in sequence order, a page at a time.
+func (c conn) ScanAuditQuery(ctx context.Context, q AuditQuery, fn func(audit.Entry) error) error {
 	const page = 1000
-	var after int64
+	q.Limit, q.Newest = page, false
 	for {
-		entries, err := c.AuditEntries(ctx, AuditQuery{Chain: chain, AfterSeq: after, Limit: page})
+		entries, err := c.AuditEntries(ctx, q)
 		if err != nil {
 			return err
 		}
@@ -67,12 +73,32 @@ func (c conn) ScanAudit(ctx context.Context, chain string, fn func(audit.Entry) 
 			if err := fn(e); err != nil {
 				return err
 			}
-			after = e.Seq
+			q.AfterSeq = e.Seq
 		}
 		if len(entries) < page {
 			return nil
 		}
 	}
+}
+
+// AuditSpan returns the sequence numbers of a chain's first entry made at
+// or after from and its last made before to; 0, 0 when none was. Entries
+// are numbered as they commit, a little after their time is taken, so two
+// made at almost the same moment may be numbered out of time order: the
+// span, a contiguous stretch of the chain, is what a period's export
+// holds, so that it verifies on its own.
+func (c conn) AuditSpan(ctx context.Context, chain string, from, to time.Time) (first, last int64, err error) {
+	err = c.q.QueryRowContext(ctx, `SELECT seq FROM audit_log WHERE chain = $1 AND at >= $2 AND at < $3 ORDER BY at, seq LIMIT 1`,
+		chain, micros(from), micros(to)).Scan(&first)
+	if isNoRows(err) {
+		return 0, 0, nil
+	}
+	if err != nil {
+		return 0, 0, err
+	}
+	err = c.q.QueryRowContext(ctx, `SELECT seq FROM audit_log WHERE chain = $1 AND at >= $2 AND at < $3 ORDER BY at DESC, seq DESC LIMIT 1`,
+		chain, micros(from), micros(to)).Scan(&last)
+	return first, max(first, last), err
 }
 
 // AuditHead returns the chain's recorded head (0, "" for an empty chain).
@@ -90,7 +116,9 @@ type AuditQuery struct {
 	// SubjectType and SubjectID, when set, select one subject's trail.
 	SubjectType, SubjectID string
 	AfterSeq               int64
-	Limit                  int
+	// Through, when set, is the last sequence number selected.
+	Through int64
+	Limit   int
 	// Newest orders newest first (for display); otherwise oldest first.
 	Newest bool
 }
@@ -101,8 +129,12 @@ func (c conn) AuditEntries(ctx context.Context, q AuditQuery) ([]audit.Entry, er
 		FROM audit_log WHERE chain = $1 AND seq > $2`
 	args := []any{q.Chain, q.AfterSeq}
 	if q.SubjectType != "" {
-		sqlText += ` AND subject_type = $3 AND subject_id = $4`
 		args = append(args, q.SubjectType, q.SubjectID)
+		sqlText += fmt.Sprintf(` AND subject_type = $%d AND subject_id = $%d`, len(args)-1, len(args))
+	}
+	if q.Through > 0 {
+		args = append(args, q.Through)
+		sqlText += fmt.Sprintf(` AND seq <= $%d`, len(args))
 	}
 	if q.Newest {
 		sqlText += ` ORDER BY seq DESC`
