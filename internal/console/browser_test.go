@@ -494,5 +494,8 @@ func TestBrowserQueue(t *testing.T) {
 		b.run("decisions at "+w, chromedp.Navigate(base+"/console/decisions"), chromedp.WaitVisible(chromedp.CSS("#queue")))
 		b.screenshot("decisions-" + w)
 		b.noSideways("decisions", width)
+		b.run("transparency at "+w, chromedp.Navigate(base+"/console/transparency"), chromedp.WaitVisible(chromedp.CSS("svg.breakdown")))
+		b.screenshot("transparency-" + w)
+		b.noSideways("transparency", width)
 	}
 }

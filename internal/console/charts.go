@@ -2,7 +2,10 @@ package console
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/vigil-ts/vigil/internal/store"
@@ -176,4 +179,77 @@ func queueCharts(days []store.CaseDay) []barChart {
 		newBarChart("chart-sla", "Closed within SLA", "%", false, when, 100, chartSeries{Name: "Within SLA", Class: "series-sla", Values: inSLA}),
 		newBarChart("chart-age", "Mean age of closed cases", " h", false, when, niceCeil(highest([]chartSeries{ageS}), 1), ageS),
 	}
+}
+
+// Breakdown geometry: one row per item, its label left of the bar and
+// its count right of it.
+const (
+	breakdownWidth = 480
+	breakdownStep  = 24
+	breakdownLabel = 168 // the labels end here; the bars start just after
+	breakdownBar   = 250 // the longest bar's length
+)
+
+// breakdownChart is one chart of the "breakdown-chart" partial: how a
+// total splits into items, largest first, as horizontal bars.
+type breakdownChart struct {
+	ID, Title string
+	// Desc gives the figures in words, for screen readers; Empty says
+	// why no bar is drawn, when none is.
+	Desc, Empty           string
+	Rows                  []breakdownRow
+	Width, Height, Middle float64
+	Total                 int
+}
+
+// breakdownRow is one item's bar with its label and count.
+type breakdownRow struct {
+	Label, Value, Title            string
+	Y, TextY, LabelX, X, W, ValueX float64
+}
+
+// breakdownName writes an item's key for people: a tier move
+// (tier:restricted) as "Tier restricted", codes in words.
+func breakdownName(key string) string { return human(strings.ReplaceAll(key, ":", " ")) }
+
+// newBreakdown lays out items, largest first (ties by name); items of 0
+// are left out.
+func newBreakdown(id, title string, items map[string]int) breakdownChart {
+	ch := breakdownChart{ID: id, Title: title, Width: breakdownWidth, Middle: breakdownWidth / 2, Empty: "None in this period."}
+	keys := slices.Collect(maps.Keys(items))
+	slices.SortFunc(keys, func(a, b string) int {
+		if d := items[b] - items[a]; d != 0 {
+			return d
+		}
+		return strings.Compare(a, b)
+	})
+	top := 0
+	var words []string
+	for _, k := range keys {
+		n := items[k]
+		if n <= 0 {
+			continue
+		}
+		top, ch.Total = max(top, n), ch.Total+n
+		words = append(words, fmt.Sprintf("%s %d", breakdownName(k), n))
+	}
+	for _, k := range keys {
+		n := items[k]
+		if n <= 0 {
+			continue
+		}
+		y := float64(len(ch.Rows) * breakdownStep)
+		w := math.Max(1, float64(n)/float64(top)*breakdownBar)
+		ch.Rows = append(ch.Rows, breakdownRow{Label: breakdownName(k), Value: count(int64(n)),
+			Title: fmt.Sprintf("%s: %d of %d (%s%%)", breakdownName(k), n, ch.Total, number(100*float64(n)/float64(ch.Total))),
+			Y:     y + 4, TextY: y + 16, LabelX: breakdownLabel, X: breakdownLabel + 6, W: round1(w), ValueX: round1(breakdownLabel + 12 + w)})
+	}
+	ch.Height = float64(max(1, len(ch.Rows)) * breakdownStep)
+	if len(ch.Rows) > 0 {
+		ch.Empty = ""
+		ch.Desc = title + ": " + strings.Join(words, ", ") + "."
+	} else {
+		ch.Desc = title + ": none."
+	}
+	return ch
 }

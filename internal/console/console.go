@@ -27,6 +27,7 @@ import (
 	"github.com/vigil-ts/vigil/internal/appeal"
 	"github.com/vigil-ts/vigil/internal/cases"
 	"github.com/vigil-ts/vigil/internal/check"
+	"github.com/vigil-ts/vigil/internal/compliance"
 	"github.com/vigil-ts/vigil/internal/enforce"
 	"github.com/vigil-ts/vigil/internal/fraud"
 	"github.com/vigil-ts/vigil/internal/outbox"
@@ -67,7 +68,10 @@ type Deps struct {
 	// appeal's review and outcome, and the open appeals the dashboard and
 	// account pages count; required.
 	Appeals *appeal.Service
-	Log     *slog.Logger
+	// Compliance gives the transparency report and the audit export;
+	// required.
+	Compliance *compliance.Service
+	Log        *slog.Logger
 	// Now is the clock, for times shown relative to now; nil means the
 	// system clock.
 	Now func() time.Time
@@ -144,6 +148,10 @@ func (c *server) routes() {
 
 	m.Handle("GET /console/{$}", c.page(anyone, c.dashboard))
 	m.Handle("GET /console/audit", c.page(anyone, c.auditLog))
+	m.Handle("POST /console/audit/verify", c.page(admins, c.verifyAudit))
+	m.Handle("GET /console/audit/export", c.page(admins, c.exportAudit))
+	m.Handle("GET /console/transparency", c.page(anyone, c.transparency))
+	m.Handle("GET /console/transparency.csv", c.page(anyone, c.transparencyCSV))
 	m.Handle("GET /console/cases", c.page(anyone, c.queue))
 	m.Handle("POST /console/cases/next", c.page(moderators, c.takeNext))
 	m.Handle("GET /console/cases/{id}", c.page(anyone, itemPage(c, "case", c.loadCase)))

@@ -22,6 +22,7 @@ import (
 	"github.com/vigil-ts/vigil/internal/audit"
 	"github.com/vigil-ts/vigil/internal/cases"
 	"github.com/vigil-ts/vigil/internal/check"
+	"github.com/vigil-ts/vigil/internal/compliance"
 	"github.com/vigil-ts/vigil/internal/enforce"
 	"github.com/vigil-ts/vigil/internal/fraud"
 	"github.com/vigil-ts/vigil/internal/ingest"
@@ -135,7 +136,7 @@ func newFixtureOn(t *testing.T, db *store.DB, opts ...option) *fixture {
 	f.ingest = ingest.New(f.deps)
 	f.ingest.Hooks = []ingest.Hook{f.fraud.IngestHook, f.enforce.IngestHook}
 	d := Deps{DB: db, Users: f.users, Tenants: f.tenants, Outbox: f.outbox, Policies: f.policies, Fraud: f.fraud, Cases: f.cases,
-		Enforce: f.enforce, Appeals: f.appeals, Log: log, Now: f.clocked(&f.consoleClock).Now, Version: "v9.9.9-test"}
+		Enforce: f.enforce, Appeals: f.appeals, Compliance: compliance.New(f.deps, f.appeals), Log: log, Now: f.clocked(&f.consoleClock).Now, Version: "v9.9.9-test"}
 	for _, o := range opts {
 		o(f, &d)
 	}

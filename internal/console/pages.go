@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/vigil-ts/vigil/internal/audit"
 	"github.com/vigil-ts/vigil/internal/store"
@@ -168,6 +169,12 @@ type auditData struct {
 	Rows    []auditRow
 	// Newer and Older link to the neighbouring pages; empty at the ends.
 	Newer, Older string
+	// Admins may verify the chain and export it (see compliance.go);
+	// Integrity is the result of a verification just run.
+	Admin     bool
+	Integrity *integrity
+	// From and To are the export form's default period.
+	From, To string
 }
 
 // auditLog shows a chain newest first, a page at a time. A page ends
@@ -176,22 +183,47 @@ type auditData struct {
 // (its verification depends on it), so the page before SEQ is exactly the
 // entries after SEQ-1-pageSize.
 func (c *server) auditLog(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	ctx := r.Context()
-	q := r.URL.Query()
-	d := auditData{System: q.Get("chain") == "system", CanView: v.operator()}
-	if d.System && !v.operator() {
-		return store.ErrNotFound
-	}
-	if !d.System && v.mp == nil {
+	if !auditSystem(r) && v.mp == nil {
 		return c.noMarketplace(w, r, v)
 	}
-	chain := audit.SystemChain
-	if !d.System {
-		chain = v.mp.ID
+	d, err := c.auditPage(r, v)
+	if err != nil {
+		return err
 	}
+	return c.render(w, r, http.StatusOK, "audit", d)
+}
+
+// auditSystem says whether an audit page is for the operators' chain
+// (?chain=system) rather than the marketplace's.
+func auditSystem(r *http.Request) bool { return r.URL.Query().Get("chain") == "system" }
+
+// auditChain is the chain an audit page is for: the operators' only for
+// operators, else the marketplace's, which must be chosen.
+func auditChain(r *http.Request, v *viewer) (string, error) {
+	switch {
+	case auditSystem(r) && !v.operator():
+		return "", store.ErrNotFound
+	case auditSystem(r):
+		return audit.SystemChain, nil
+	case v.mp == nil:
+		return "", store.ErrNotFound
+	}
+	return v.mp.ID, nil
+}
+
+// auditPage gathers a page of the audit log.
+func (c *server) auditPage(r *http.Request, v *viewer) (auditData, error) {
+	ctx := r.Context()
+	q := r.URL.Query()
+	d := auditData{System: auditSystem(r), CanView: v.operator(), Admin: v.admin()}
+	chain, err := auditChain(r, v)
+	if err != nil {
+		return d, err
+	}
+	now := c.d.Now()
+	d.From, d.To = now.AddDate(0, 0, -30).Format(time.DateOnly), now.Format(time.DateOnly)
 	before, _ := strconv.ParseInt(q.Get("before"), 10, 64)
 	var entries []audit.Entry
-	var err error
 	switch {
 	case before <= 0:
 		entries, err = c.d.DB.AuditEntries(ctx, store.AuditQuery{Chain: chain, Newest: true, Limit: auditPageSize})
@@ -202,14 +234,14 @@ func (c *server) auditLog(w http.ResponseWriter, r *http.Request, v *viewer) err
 		slices.Reverse(entries)
 	}
 	if err != nil {
-		return err
+		return d, err
 	}
 	head, _, err := c.d.DB.AuditHead(ctx, chain)
 	if err != nil {
-		return err
+		return d, err
 	}
 	if d.Rows, err = c.auditRows(ctx, chain, entries); err != nil {
-		return err
+		return d, err
 	}
 	if n := len(entries); n > 0 {
 		page := func(before int64) string {
@@ -236,5 +268,5 @@ func (c *server) auditLog(w http.ResponseWriter, r *http.Request, v *viewer) err
 			d.Newer = page(next)
 		}
 	}
-	return c.render(w, r, http.StatusOK, "audit", d)
+	return d, nil
 }

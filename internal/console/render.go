@@ -183,6 +183,7 @@ func nav(v *viewer, path string) []navLink {
 		{Label: "Accounts", Href: consolePath + "accounts"}, {Label: "Recommendations", Href: consolePath + "recommendations"},
 		{Label: "Appeals", Href: consolePath + "appeals"},
 		{Label: "Policy", Href: consolePath + "policy"},
+		{Label: "Transparency", Href: consolePath + "transparency"},
 		{Label: "Audit log", Href: consolePath + "audit"}}
 	if v.admin() {
 		if v.operator() {
