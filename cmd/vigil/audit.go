@@ -45,45 +45,61 @@ func (e env) auditExport(ctx context.Context, args []string) error {
 	var mp, from, to, out *string
 	define := func(fs *flag.FlagSet) {
 		mp = fs.String("marketplace", "", "the marketplace's id (required)")
-		from = fs.String("from", "", "from (RFC 3339), inclusive; default 30 days before --to")
-		to = fs.String("to", "", "to (RFC 3339), exclusive; default now")
+		from = fs.String("from", "", "from (RFC 3339 or YYYY-MM-DD), inclusive; default 30 days before --to")
+		to = fs.String("to", "", "to (RFC 3339 or YYYY-MM-DD), exclusive; default now")
 		out = fs.String("out", "", "write to this file instead of stdout")
 	}
 	return e.command(ctx, "audit export", args, define, func(a *app.App, _ *flag.FlagSet) error {
-		if *mp == "" {
-			return usageError{"audit export: --marketplace is required"}
-		}
-		if _, err := a.DB.Marketplace(ctx, *mp); err != nil {
-			return fmt.Errorf("marketplace %s: %w", *mp, err)
-		}
-		end, err := timeFlag("--to", *to, time.Now().UTC())
+		start, end, err := exportPeriod(ctx, a, "audit export", *mp, *from, *to, 30)
 		if err != nil {
 			return err
 		}
-		start, err := timeFlag("--from", *from, end.AddDate(0, 0, -30))
-		if err != nil {
-			return err
-		}
-		if !start.Before(end) {
-			return usageError{"audit export: --from must be before --to"}
-		}
-		if *out == "" {
-			return e.exportTo(e.stdout, func(w io.Writer) (int, error) { return a.Compliance.AuditLog(ctx, *mp, start, end, w) })
-		}
-		f, err := os.Create(*out)
-		if err != nil {
-			return err
-		}
-		if err := e.exportTo(f, func(w io.Writer) (int, error) { return a.Compliance.AuditLog(ctx, *mp, start, end, w) }); err != nil {
-			f.Close()
-			return err
-		}
-		if err := f.Sync(); err != nil {
-			f.Close()
-			return err
-		}
-		return f.Close()
+		return e.exportFile(*out, func(w io.Writer) (int, error) { return a.Compliance.AuditLog(ctx, *mp, start, end, w) })
 	})
+}
+
+// exportPeriod checks an export's --marketplace and reads its period:
+// --to defaults to now, --from to days before it.
+func exportPeriod(ctx context.Context, a *app.App, cmd, mp, from, to string, days int) (time.Time, time.Time, error) {
+	if mp == "" {
+		return time.Time{}, time.Time{}, usageError{cmd + ": --marketplace is required"}
+	}
+	if _, err := a.DB.Marketplace(ctx, mp); err != nil {
+		return time.Time{}, time.Time{}, fmt.Errorf("marketplace %s: %w", mp, err)
+	}
+	end, err := timeFlag("--to", to, time.Now().UTC())
+	if err != nil {
+		return end, end, err
+	}
+	start, err := timeFlag("--from", from, end.AddDate(0, 0, -days))
+	if err != nil {
+		return start, end, err
+	}
+	if !start.Before(end) {
+		return start, end, usageError{cmd + ": --from must be before --to"}
+	}
+	return start, end, nil
+}
+
+// exportFile runs an export into the file out, synced before it is
+// closed, or to stdout when out is empty.
+func (e env) exportFile(out string, export func(io.Writer) (int, error)) error {
+	if out == "" {
+		return e.exportTo(e.stdout, export)
+	}
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	if err := e.exportTo(f, export); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // exportTo runs an export into w and says on stderr how many records
@@ -97,14 +113,17 @@ func (e env) exportTo(w io.Writer, export func(io.Writer) (int, error)) error {
 	return nil
 }
 
-// timeFlag parses an RFC 3339 flag value; empty gives def.
+// timeFlag parses a flag value given as an RFC 3339 time or a date
+// (YYYY-MM-DD, midnight UTC); empty gives def.
 func timeFlag(name, v string, def time.Time) (time.Time, error) {
 	if v == "" {
 		return def, nil
 	}
 	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {
-		return t, usageError{fmt.Sprintf("%s: %q is not an RFC 3339 time", name, v)}
+		if t, err = time.Parse(time.DateOnly, v); err != nil {
+			return t, usageError{fmt.Sprintf("%s: %q is not an RFC 3339 time or a date (YYYY-MM-DD)", name, v)}
+		}
 	}
 	return t, nil
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"time"
 
 	"github.com/vigil-ts/vigil/internal/app"
@@ -34,6 +35,7 @@ type benchFlags struct {
 	requests *int
 	clients  *int
 	out      *string
+	profile  *string
 }
 
 func (e env) benchFlagSet(name string, defRequests int) (*flag.FlagSet, benchFlags) {
@@ -45,6 +47,7 @@ func (e env) benchFlagSet(name string, defRequests int) (*flag.FlagSet, benchFla
 		requests: fs.Int("requests", defRequests, "requests to send"),
 		clients:  fs.Int("clients", 4, "concurrent clients"),
 		out:      fs.String("out", "bench-results", "folder for the JSON results"),
+		profile:  fs.String("cpuprofile", "", "write a CPU profile (pprof) of the measured run, not the baseline, to this file"),
 	}
 }
 
@@ -103,7 +106,20 @@ func (e env) compare(ctx context.Context, b *benchEnv, f benchFlags, name, path 
 	p := bench.NewProgress(e.stderr, "no-op JSON handler", len(reqs))
 	noop := bench.Load(ctx, "no-op JSON handler", b.base, b.key, bench.To("/bench/noop", reqs), itemsPerBody, *f.clients, p.Step)
 	p = bench.NewProgress(e.stderr, path, len(reqs))
+	if *f.profile != "" {
+		pf, err := os.Create(*f.profile)
+		if err != nil {
+			return bench.Result{}, err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return bench.Result{}, err
+		}
+	}
 	res := bench.Load(ctx, path, b.base, b.key, reqs, itemsPerBody, *f.clients, p.Step)
+	if *f.profile != "" {
+		pprof.StopCPUProfile()
+	}
 	fmt.Fprint(e.stdout, bench.Table(noop, res))
 	if err := os.MkdirAll(*f.out, 0o755); err != nil {
 		return res, err

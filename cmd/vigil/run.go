@@ -11,7 +11,9 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"time"
 
+	"github.com/vigil-ts/vigil/internal/api"
 	"github.com/vigil-ts/vigil/internal/app"
 	"github.com/vigil-ts/vigil/internal/audit"
 	"github.com/vigil-ts/vigil/internal/obs"
@@ -25,8 +27,10 @@ const usage = `Vigil — trust & safety engine for online marketplaces.
 
 Usage:
   vigil serve [--addr HOST:PORT] [--db PATH|URL] [--demo] [--workers N]
-              [--allow-private-webhooks] [--secure-cookies]
+              [--allow-private-webhooks] [--secure-cookies] [--job-timeout D]
   vigil migrate [--db …]
+  vigil backup [--db …] [--force] FILE         an online, consistent copy of a SQLite
+                                               database (PostgreSQL: use pg_dump)
   vigil marketplace create NAME [--db …]       prints {"id","api_key"}
   vigil user create --username U --role ROLE [--marketplace ID] [--db …]
                                                reads the password from stdin
@@ -34,6 +38,9 @@ Usage:
   vigil audit verify --file EXPORT.jsonl       checks an export without the database
   vigil audit export --marketplace ID [--from T] [--to T] [--out FILE] [--db …]
                                                the audit log of [from, to) as JSON lines
+  vigil export labels --marketplace ID [--from T] [--to T] [--all] [--out FILE] [--db …]
+                                               judged decisions with their human outcome
+                                               (upheld/overturned) as JSON lines, for training
   vigil policy lint FILE…                      checks policy documents (YAML)
   vigil risk recompute [--marketplace ID] [--write] [--db …]
                                                rebuilds signal state from the events; exits
@@ -44,6 +51,7 @@ Usage:
   vigil bench ingest|checks|reports|capabilities [--db …] [--requests N] [--clients N]
   vigil version
 
+Times T are RFC 3339 or YYYY-MM-DD (midnight UTC).
 --db defaults to $VIGIL_DB, else ./vigil.db (SQLite). Roles: agent,
 senior_moderator, appeals_reviewer, admin.
 `
@@ -82,12 +90,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.serve(ctx, rest)
 	case "migrate":
 		return e.migrate(ctx, rest)
+	case "backup":
+		return e.backup(ctx, rest)
 	case "marketplace":
 		return e.sub(ctx, "marketplace", rest, map[string]func(context.Context, []string) error{"create": e.marketplaceCreate})
 	case "user":
 		return e.sub(ctx, "user", rest, map[string]func(context.Context, []string) error{"create": e.userCreate})
 	case "audit":
 		return e.sub(ctx, "audit", rest, map[string]func(context.Context, []string) error{"verify": e.auditVerify, "export": e.auditExport})
+	case "export":
+		return e.sub(ctx, "export", rest, map[string]func(context.Context, []string) error{"labels": e.exportLabels})
 	case "policy":
 		return e.sub(ctx, "policy", rest, map[string]func(context.Context, []string) error{"lint": e.policyLint})
 	case "risk":
@@ -163,13 +175,17 @@ func (e env) serve(ctx context.Context, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	demo := fs.Bool("demo", false, "load the demo marketplace before serving")
 	workers := fs.Int("workers", 4, "concurrent background jobs (0: this process runs none)")
+	jobTimeout := fs.Duration("job-timeout", time.Minute, "longest a background job may run; a job left running by a crashed process is retried 10s after it")
 	private := fs.Bool("allow-private-webhooks", e.getenv("VIGIL_ALLOW_PRIVATE_WEBHOOKS") == "1", "allow webhook targets and image URLs on private or loopback addresses")
 	secure := fs.Bool("secure-cookies", false, "mark console cookies Secure (when served over HTTPS)")
+	keyRate := fs.Float64("api-rate", 10000, "requests per second each API key may sustain in this process (0: no limit)")
+	keyBurst := fs.Int("api-burst", 20000, "requests an API key may send at once above its rate")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	log := e.logger()
-	a, err := app.Open(ctx, app.Config{DB: *db, Workers: *workers, AllowPrivateWebhooks: *private, SecureCookies: *secure, Version: version}, log)
+	a, err := app.Open(ctx, app.Config{DB: *db, Workers: *workers, JobTimeout: *jobTimeout, AllowPrivateWebhooks: *private, SecureCookies: *secure, Version: version,
+		KeyRate: api.RateLimit{PerSecond: *keyRate, Burst: *keyBurst}}, log)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -16,6 +17,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigil-ts/vigil/internal/app"
+	"github.com/vigil-ts/vigil/internal/compliance/compliancetest"
+	"github.com/vigil-ts/vigil/internal/obs"
 	"github.com/vigil-ts/vigil/internal/store/storetest"
 )
 
@@ -273,5 +277,66 @@ func TestAuditExport(t *testing.T) {
 	}
 	if out, _, err = vigil(t, "", "audit", "verify", "--file", file); err == nil || !strings.Contains(out, "BROKEN") {
 		t.Fatalf("a changed export verified: %v\n%s", err, out)
+	}
+}
+
+// TestExportLabels seeds judged decisions through the app's services,
+// exports them with vigil export labels to stdout and to a file, and
+// reads each line's label back; --all adds the unjudged ones.
+func TestExportLabels(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v.db")
+	a, err := app.Open(t.Context(), app.Config{DB: path}, obs.NewLogger(io.Discard, slog.LevelError))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mp, err := a.Tenants.CreateMarketplace(t.Context(), cliActor(), "Labels")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := compliancetest.Seed(t, compliancetest.Services{DB: a.DB, Policies: a.Policies, Checks: a.Checks, Cases: a.Cases, Appeals: a.Appeals,
+		Listings: a.Listings, Now: a.Deps.Now}, mp.Marketplace.ID)
+	a.Close()
+	id := mp.Marketplace.ID
+
+	for _, bad := range [][]string{{}, {"--marketplace", id, "--from", "last week"}, {"--marketplace", id, "--from", "2030-01-02", "--to", "2030-01-01"}} {
+		if _, _, err := vigil(t, "", append([]string{"export", "labels", "--db", path}, bad...)...); exitCode(err) != 2 {
+			t.Errorf("export labels %v: %v, want a usage error", bad, err)
+		}
+	}
+	from := s.From.Format(time.RFC3339Nano)
+	out, stderr, err := vigil(t, "", "export", "labels", "--db", path, "--marketplace", id, "--from", from)
+	if err != nil || !strings.Contains(stderr, fmt.Sprintf("%d records exported", compliancetest.Judged)) {
+		t.Fatalf("export labels: %v %s", err, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != compliancetest.Judged {
+		t.Fatalf("%d lines, want %d:\n%s", len(lines), compliancetest.Judged, out)
+	}
+	for _, line := range lines {
+		var l struct {
+			DecisionID string  `json:"decision_id"`
+			Label      *string `json:"label"`
+		}
+		if err := json.Unmarshal([]byte(line), &l); err != nil {
+			t.Fatalf("line %q: %v", line, err)
+		}
+		if w := s.Want[l.DecisionID]; l.Label == nil || *l.Label != w.Label {
+			t.Errorf("decision %s: label %v, want %q", l.DecisionID, l.Label, w.Label)
+		}
+	}
+	file := filepath.Join(t.TempDir(), "labels.jsonl")
+	if _, stderr, err = vigil(t, "", "export", "labels", "--db", path, "--marketplace", id, "--from", from, "--all", "--out", file); err != nil {
+		t.Fatalf("export labels --all: %v %s", err, stderr)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(b), "\n"); n != compliancetest.Decisions || strings.Count(string(b), `"label":null`) != compliancetest.Decisions-compliancetest.Judged {
+		t.Fatalf("--all wrote %d lines, want %d:\n%s", n, compliancetest.Decisions, b)
+	}
+	// A day long before: nothing.
+	if out, _, err := vigil(t, "", "export", "labels", "--db", path, "--marketplace", id, "--from", "2020-01-01", "--to", "2020-01-02"); err != nil || out != "" {
+		t.Fatalf("an empty period: %v %q", err, out)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -47,9 +48,14 @@ type Deps struct {
 	Log        *slog.Logger
 	// Ingested is told how many events each request stored (metrics).
 	Ingested func(n int)
+	// KeyRate limits each API key's requests in this process.
+	KeyRate RateLimit
 }
 
-type handlers struct{ Deps }
+type handlers struct {
+	Deps
+	limits *keyLimits
+}
 
 // New registers the /v1 operations on mux and returns the API, whose
 // OpenAPI document is served at /openapi.json.
@@ -64,7 +70,7 @@ func New(mux *http.ServeMux, d Deps, version string) huma.API {
 		"bearer": {Type: "http", Scheme: "bearer", Description: "A marketplace API key (vgl_…)."},
 	}
 	api := humago.New(mux, cfg)
-	h := &handlers{d}
+	h := &handlers{Deps: d, limits: newKeyLimits(d.KeyRate)}
 	api.UseMiddleware(h.authenticate(api))
 	h.registerEvents(api)
 	h.registerEntities(api)
@@ -124,6 +130,10 @@ func (h *handlers) authenticate(api huma.API) func(huma.Context, func(huma.Conte
 			huma.WriteErr(api, ctx, http.StatusServiceUnavailable, "authentication unavailable, retry shortly")
 			return
 		}
+		if wait := h.limits.wait(key.ID, time.Now()); wait > 0 {
+			tooMany(api, ctx, wait)
+			return
+		}
 		next(huma.WithValue(ctx, ctxKey{}, caller{key: key}))
 	}
 }
@@ -137,6 +147,9 @@ func (h *handlers) problem(ctx context.Context, err error) error {
 	}
 	if mapped, ok := listingErr(err); ok {
 		return mapped
+	}
+	if limited, ok := errors.AsType[cases.RateLimited](err); ok {
+		return huma.ErrorWithHeaders(huma.Error429TooManyRequests(err.Error()), http.Header{"Retry-After": {retryAfter(time.Until(limited.Until))}})
 	}
 	switch {
 	case errors.As(err, &se):

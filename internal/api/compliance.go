@@ -52,6 +52,7 @@ func period(from, to time.Time, def func(time.Time) time.Time) (time.Time, time.
 }
 
 func (h *handlers) registerCompliance(api huma.API) {
+	h.registerRulePrecision(api)
 	huma.Register(api, huma.Operation{OperationID: "statements-of-reasons", Method: http.MethodGet, Path: "/v1/statements-of-reasons",
 		Tags: []string{"Compliance"}, Summary: "Statements of reasons, for export",
 		Description: "Every statement of reasons issued, oldest first, in batches of at most 100 with a cursor. format=dsa gives " +

@@ -1,12 +1,14 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/vigil-ts/vigil/internal/policy"
 	"github.com/vigil-ts/vigil/internal/store"
 )
 
@@ -18,13 +20,19 @@ type subscriptionOut struct {
 	CreatedAt      time.Time  `json:"created_at"`
 	DisabledAt     *time.Time `json:"disabled_at,omitempty"`
 	DisabledReason string     `json:"disabled_reason,omitempty"`
-	Secret         string     `json:"secret,omitempty" doc:"Signing secret (Standard Webhooks, whsec_…). Returned only when the subscription is created."`
+	Secret         string     `json:"secret,omitempty" doc:"Signing secret (Standard Webhooks, whsec_…). Returned only when the subscription is created or its secret rotated."`
+	// PreviousSecretUntil is when deliveries stop carrying the signature
+	// of the secret the last rotation replaced.
+	PreviousSecretUntil *time.Time `json:"previous_secret_until,omitempty" doc:"Until then deliveries are signed with the new and the previous secret."`
 }
 
 func subscriptionView(s store.WebhookSubscription) subscriptionOut {
 	out := subscriptionOut{ID: s.ID, URL: s.URL, EventTypes: nonNil(s.EventTypes), Description: s.Description, CreatedAt: s.CreatedAt, DisabledReason: s.DisabledReason}
 	if !s.DisabledAt.IsZero() {
 		out.DisabledAt = &s.DisabledAt
+	}
+	if s.PreviousSecret != "" && s.PreviousUntil.After(time.Now()) {
+		out.PreviousSecretUntil = &s.PreviousUntil
 	}
 	return out
 }
@@ -61,6 +69,13 @@ type subscriptionsOutput struct {
 
 type idInput struct {
 	ID string `path:"id" maxLength:"200"`
+}
+
+type rotateInput struct {
+	ID   string `path:"id" maxLength:"200"`
+	Body struct {
+		Overlap string `json:"overlap,omitempty" default:"24h" doc:"How long deliveries also carry the old secret's signature: a duration such as 24h, 0s to 7d (default 24h)."`
+	}
 }
 
 type deliveriesInput struct {
@@ -115,6 +130,24 @@ func (h *handlers) registerWebhooks(api huma.API) {
 		func(ctx context.Context, in *idInput) (*struct{}, error) {
 			c := callerFrom(ctx)
 			return nil, h.problem2(ctx, h.Outbox.Unsubscribe(ctx, c.actor(), c.key.MarketplaceID, in.ID))
+		})
+	huma.Register(api, huma.Operation{OperationID: "rotate-webhook-secret", Method: http.MethodPost, Path: "/v1/webhooks/{id}/rotate-secret", Tags: tags,
+		Summary: "Give a webhook subscription a new signing secret", Security: secured(),
+		Description: "Returns the new secret once. For the overlap (default 24h) every delivery carries two signatures in webhook-signature, " +
+			"by the new and by the old secret, so the receiver can switch to the new secret without rejecting a delivery."},
+		func(ctx context.Context, in *rotateInput) (*subscriptionOutput, error) {
+			c := callerFrom(ctx)
+			var overlap policy.Duration
+			if err := overlap.UnmarshalText([]byte(cmp.Or(in.Body.Overlap, "24h"))); err != nil {
+				return nil, huma.Error422UnprocessableEntity("overlap: "+err.Error(), &huma.ErrorDetail{Location: "body.overlap", Message: err.Error()})
+			}
+			s, err := h.Outbox.RotateSecret(ctx, c.actor(), c.key.MarketplaceID, in.ID, overlap.Std())
+			if err != nil {
+				return nil, h.problem(ctx, err)
+			}
+			out := &subscriptionOutput{Body: subscriptionView(s)}
+			out.Body.Secret = s.Secret
+			return out, nil
 		})
 	huma.Register(api, huma.Operation{OperationID: "test-webhook", Method: http.MethodPost, Path: "/v1/webhooks/{id}/test", Tags: tags,
 		Summary: "Send a webhook.test message to the endpoint", DefaultStatus: http.StatusAccepted, Security: secured()},

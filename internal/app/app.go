@@ -52,6 +52,10 @@ type Config struct {
 	Workers int
 	// PollInterval is how often idle workers look for jobs.
 	PollInterval time.Duration
+	// JobTimeout is the longest a background job may run (default a
+	// minute); a job left running by a crashed process is retried
+	// shortly after it.
+	JobTimeout time.Duration
 	// RiskInterval is how often touched accounts' risk scores are
 	// refreshed (default 5s).
 	RiskInterval time.Duration
@@ -61,7 +65,10 @@ type Config struct {
 	// CapabilitiesCache is how many accounts' standings each process keeps
 	// in memory for the capabilities answer (default 100,000).
 	CapabilitiesCache int
-	Version           string
+	// KeyRate limits each API key's requests in this process; zero sets
+	// no limit.
+	KeyRate api.RateLimit
+	Version string
 }
 
 // App is a running Vigil instance's parts.
@@ -139,7 +146,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	// Enforcement: case warnings and recommendations reach the ladder in
 	// the action's transaction; logistics recommendations open cases.
 	a.Enforce = enforce.New(a.Deps, a.Policies, a.Outbox, cfg.CapabilitiesCache)
-	a.Enforce.Holder, a.Cases.Enforcer = a.Cases, a.Enforce
+	a.Enforce.Holder, a.Cases.Enforcer, a.Checks.Statements = a.Cases, a.Enforce, a.Enforce
 	river.AddWorker(workers, a.Enforce.Worker())
 	a.Appeals = appeal.New(a.Deps, a.Policies, a.Outbox, a.Enforce)
 	a.Listings = a.Checks.Listings
@@ -161,7 +168,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		func() (river.JobArgs, *river.InsertOpts) { return listing.SweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})
 	appealSweep := river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepInterval),
 		func() (river.JobArgs, *river.InsertOpts) { return appeal.SweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})
-	a.Jobs, err = jobs.New(db, workers, jobs.Config{Work: cfg.Workers > 0, Workers: cfg.Workers, PollInterval: cfg.PollInterval,
+	a.Jobs, err = jobs.New(db, workers, jobs.Config{Work: cfg.Workers > 0, Workers: cfg.Workers, PollInterval: cfg.PollInterval, JobTimeout: cfg.JobTimeout,
 		Periodic: []*river.PeriodicJob{refresh, sweep, enforceSweep, appealSweep, freshness},
 		Log:      log.With("component", "jobs")})
 	if err != nil {
@@ -185,14 +192,18 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 
 func (a *App) routes() http.Handler {
 	mux := http.NewServeMux()
-	api.New(mux, api.Deps{DB: a.DB, Tenants: a.Tenants, Ingest: a.Ingest, Outbox: a.Outbox, Policies: a.Policies, Checks: a.Checks, Fraud: a.Fraud, Cases: a.Cases, Enforce: a.Enforce, Appeals: a.Appeals, Listings: a.Listings, Compliance: a.Compliance, Log: a.Log, Ingested: a.Metrics.Ingested}, a.Cfg.Version)
+	api.New(mux, api.Deps{DB: a.DB, Tenants: a.Tenants, Ingest: a.Ingest, Outbox: a.Outbox, Policies: a.Policies, Checks: a.Checks, Fraud: a.Fraud, Cases: a.Cases, Enforce: a.Enforce, Appeals: a.Appeals, Listings: a.Listings, Compliance: a.Compliance, Log: a.Log, Ingested: a.Metrics.Ingested, KeyRate: a.Cfg.KeyRate}, a.Cfg.Version)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", a.Metrics.Handler())
 	a.mountConsole(mux)
-	return a.Metrics.Middleware(mux, a.Log, mux)
+	a.mountPublished(mux)
+	root := http.NewServeMux()
+	root.Handle("/v1/", api.ValidJSONBodies(mux))
+	root.Handle("/", mux)
+	return a.Metrics.Middleware(mux, a.Log, root)
 }
 
 // ready reports whether this instance can serve: the database answers and

@@ -37,11 +37,17 @@ func start(t *testing.T, d store.Dialect, cfg app.Config) *server {
 // startOn runs an app on cfg.DB, which another app may share.
 func startOn(t *testing.T, cfg app.Config) *server {
 	t.Helper()
+	return startLogging(t, cfg, obs.NewLogger(io.Discard, slog.LevelError))
+}
+
+// startLogging is startOn with the app's logger.
+func startLogging(t *testing.T, cfg app.Config, log *slog.Logger) *server {
+	t.Helper()
 	if cfg.PollInterval == 0 {
 		cfg.PollInterval = 50 * time.Millisecond
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.Open(ctx, cfg, obs.NewLogger(io.Discard, slog.LevelError))
+	a, err := app.Open(ctx, cfg, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +137,7 @@ func (r response) want(t *testing.T, status int) response {
 }
 
 // problem asserts an RFC 9457 problem+json error.
-func (r response) problem(t *testing.T, status int, detailContains string) {
+func (r response) problem(t *testing.T, status int, detailContains string) response {
 	t.Helper()
 	r.want(t, status)
 	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
@@ -140,6 +146,7 @@ func (r response) problem(t *testing.T, status int, detailContains string) {
 	if !strings.Contains(r.Raw, detailContains) {
 		t.Fatalf("problem does not mention %q: %s", detailContains, r.Raw)
 	}
+	return r
 }
 
 // evAt is when ev's events happened: an hour before the test binary

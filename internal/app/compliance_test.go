@@ -8,6 +8,7 @@ import (
 	"github.com/vigil-ts/vigil/internal/app"
 	"github.com/vigil-ts/vigil/internal/audit"
 	"github.com/vigil-ts/vigil/internal/store"
+	"github.com/vigil-ts/vigil/internal/user"
 )
 
 // TestTransparencyReportAPI reads the report as JSON and CSV after a
@@ -67,4 +68,59 @@ func TestAuditLogExport(t *testing.T) {
 		t.Fatalf("a period before anything: %d %q", e.Status, e.Raw)
 	}
 	s.do(t, "GET", "/v1/audit-log?from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z", key, nil).problem(t, 422, "from must be before to")
+}
+
+// TestContentStatements: a listing the checks reject and a listing a
+// moderator removes on a report each get a statement of reasons at once,
+// in the DSA export with the content restriction's fields; an approval
+// issues none, and an unknown ground is refused before anything changes.
+func TestContentStatements(t *testing.T) {
+	s := start(t, store.SQLite, app.Config{})
+	mp, key := s.tenant(t, "Alpha")
+	s.do(t, "PUT", "/v1/policy", key, map[string]any{"document": "listing:\n  prohibited_categories: [weapons]\n"}).want(t, 200)
+	if r := s.do(t, "POST", "/v1/checks/listing", key, checkListing("w1", "u5", "Hunting knife", 5000, "weapons")).want(t, 200); r.Body["outcome"] != "rejected" {
+		t.Fatalf("prohibited category: %s", r.Raw)
+	}
+	s.do(t, "POST", "/v1/checks/listing", key, checkListing("ok1", "u6", "Road bike", 45000, "bikes")).want(t, 200)
+
+	s.do(t, "POST", "/v1/events", key, batch(ev("l1", "listing.upserted", listing("l1", "seller")))).want(t, 200)
+	caseID := s.do(t, "POST", "/v1/reports", key, reportBody("l1", "counterfeit_or_illegal", "buyer-1")).want(t, 201).Body["case_id"].(string)
+	agent := s.moderator(t, mp, user.Agent)
+	act := func(body map[string]any) response {
+		body["moderator_id"] = agent
+		return s.do(t, "POST", "/v1/cases/"+caseID+"/actions", key, body)
+	}
+	act(map[string]any{"action": "remove_content", "template": "content_removed", "ground": "no_such_ground"}).problem(t, 422, "no_such_ground")
+	act(map[string]any{"action": "remove_content", "resolution": "Replica handbags sold as genuine.", "ground": "counterfeit"}).want(t, 200)
+
+	r := s.do(t, "GET", "/v1/statements-of-reasons?format=dsa", key, nil).want(t, 200)
+	records, _ := r.Body["statements"].([]any)
+	if len(records) != 2 {
+		t.Fatalf("want 2 statements (the rejection, the removal), got: %s", r.Raw)
+	}
+	byCategory := map[string]map[string]any{}
+	for _, x := range records {
+		rec := x.(map[string]any)
+		byCategory[rec["category"].(string)] = rec
+		if fmt.Sprint(rec["decision_visibility"]) != "[DECISION_VISIBILITY_CONTENT_REMOVED]" {
+			t.Errorf("decision_visibility %v, want content removed", rec["decision_visibility"])
+		}
+	}
+	rejected, removed := byCategory["STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS"], byCategory["STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS"]
+	if rejected == nil || rejected["automated_decision"] != "AUTOMATED_DECISION_FULLY" || rejected["source_type"] != "SOURCE_VOLUNTARY" ||
+		fmt.Sprint(rejected["category_specification"]) != "[KEYWORD_PROHIBITED_PRODUCTS]" {
+		t.Errorf("the check's rejection: %v", rejected)
+	}
+	if removed == nil || removed["automated_decision"] != "AUTOMATED_DECISION_NOT_AUTOMATED" || removed["source_type"] != "SOURCE_ARTICLE_16" ||
+		removed["incompatible_content_explanation"] != "Replica handbags sold as genuine." {
+		t.Errorf("the moderator's removal: %v", removed)
+	}
+	if strings.Contains(r.Raw, "u5") || strings.Contains(r.Raw, "seller") || strings.Contains(r.Raw, "buyer-1") {
+		t.Errorf("the export names an account or reporter: %s", r.Raw)
+	}
+	// The seller's own statement names the listing and how to complain.
+	own := s.do(t, "GET", "/v1/accounts/seller/enforcement", key, nil).want(t, 200)
+	if !strings.Contains(own.Raw, `"content":{"type":"listing","id":"l1"}`) || !strings.Contains(own.Raw, `"against":{"type":"case","id":"`+caseID+`"}`) {
+		t.Errorf("the seller's statement: %s", own.Raw)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -160,4 +161,56 @@ func TestNotifyIsTransactional(t *testing.T) {
 			t.Fatalf("deliveries %d %v: the rolled-back one must not exist", len(ds), err)
 		}
 	})
+}
+
+// TestWebhookSecretRotation: a rotation returns the new secret once and,
+// for the overlap, deliveries verify with the old secret and with the
+// new; with no overlap the old secret stops at once.
+func TestWebhookSecretRotation(t *testing.T) {
+	s := start(t, store.SQLite, app.Config{AllowPrivateWebhooks: true, Workers: 2})
+	_, key := s.tenant(t, "Alpha")
+	_, keyB := s.tenant(t, "Beta")
+	rcv := newReceiver(t)
+	sub := s.do(t, "POST", "/v1/webhooks", key, map[string]any{"url": rcv.srv.URL + "/hook"}).want(t, 201)
+	id, first := sub.Body["id"].(string), sub.Body["secret"].(string)
+	send := func(secret string) {
+		t.Helper()
+		rcv.set(200, secret)
+		s.do(t, "POST", "/v1/webhooks/"+id+"/test", key, nil).want(t, 202)
+		waitDelivery(t, s, key, id, "delivered")
+	}
+
+	r := s.do(t, "POST", "/v1/webhooks/"+id+"/rotate-secret", key, map[string]any{"overlap": "1h"}).want(t, 200)
+	second, _ := r.Body["secret"].(string)
+	if second == "" || second == first || r.Body["previous_secret_until"] == nil {
+		t.Fatalf("rotation: %s", r.Raw)
+	}
+	if l := s.do(t, "GET", "/v1/webhooks", key, nil).want(t, 200); strings.Contains(l.Raw, second) || strings.Contains(l.Raw, first) {
+		t.Fatalf("the list shows a secret: %s", l.Raw)
+	}
+	send(first)  // a receiver that has not switched yet
+	send(second) // one that has
+
+	r = s.do(t, "POST", "/v1/webhooks/"+id+"/rotate-secret", key, map[string]any{"overlap": "0s"}).want(t, 200)
+	third := r.Body["secret"].(string)
+	rcv.set(200, second)
+	s.do(t, "POST", "/v1/webhooks/"+id+"/test", key, nil).want(t, 202)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		rcv.mu.Lock()
+		bad := rcv.bad
+		rcv.mu.Unlock()
+		if bad > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a delivery after a rotation without overlap verified with the old secret")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	send(third)
+
+	s.do(t, "POST", "/v1/webhooks/"+id+"/rotate-secret", key, map[string]any{"overlap": "8d"}).problem(t, 422, "7 days")
+	s.do(t, "POST", "/v1/webhooks/"+id+"/rotate-secret", key, map[string]any{"overlap": "forever"}).problem(t, 422, "overlap")
+	s.do(t, "POST", "/v1/webhooks/"+id+"/rotate-secret", keyB, map[string]any{}).problem(t, 404, "not found")
 }

@@ -66,9 +66,13 @@ func ListingBodies(n int) [][]byte {
 }
 
 // ReportBodies returns n report requests spread over n/5 listings (so
-// reports cluster, five to a case) with mixed reasons and reporter types.
+// reports cluster, five to a case) with mixed reasons and reporter types,
+// from n/10 reporters.
 func ReportBodies(n int) [][]byte {
 	reasons := []string{"scam_or_fraud", "wrong_price", "misleading_photos", "offensive_content", "no_longer_available", "harassment"}
+	// About ten reports a reporter, well under the policy's default
+	// per-reporter rate.
+	reporters := max(n/10, 997)
 	out := make([][]byte, n)
 	for i := range n {
 		typ := "user"
@@ -77,7 +81,7 @@ func ReportBodies(n int) [][]byte {
 		}
 		b, _ := json.Marshal(map[string]any{"target": map[string]any{"type": "listing", "id": fmt.Sprintf("rl-%d", i/5)},
 			"reason": reasons[i%len(reasons)], "details": "Reported from the benchmark.",
-			"reporter": map[string]any{"id": fmt.Sprintf("reporter-%d", i%997), "type": typ}})
+			"reporter": map[string]any{"id": fmt.Sprintf("reporter-%d", i*7919%reporters), "type": typ}})
 		out[i] = b
 	}
 	return out

@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/vigil-ts/vigil/internal/audit"
+	"github.com/vigil-ts/vigil/internal/check"
 	"github.com/vigil-ts/vigil/internal/enforce"
 	"github.com/vigil-ts/vigil/internal/listing"
 	"github.com/vigil-ts/vigil/internal/policy"
@@ -81,6 +83,7 @@ type ActionRequest struct {
 	Tier       string   `json:"tier,omitempty" enum:"warning,flagged,restricted,suspended,blocked" doc:"recommend_tier: the tier recommended to the enforcement team."`
 	Fields     []string `json:"fields,omitempty" maxItems:"20" doc:"request_changes: the listing fields the seller must change."`
 	Unfounded  bool     `json:"unfounded,omitempty" doc:"dismiss: the reports were manifestly unfounded; counts towards the reporters' misuse (R-R10)."`
+	Ground     string   `json:"ground,omitempty" maxLength:"64" doc:"remove_content, pause_listing, request_changes: the enforcement ground (policy enforcement.grounds) the statement of reasons cites; default the template's, else other."`
 }
 
 // closing maps a closing action to the case status and outcome it leaves,
@@ -103,6 +106,20 @@ func closing(action string) (status, outcome, reports string, ok bool) {
 		return "resolved", "changes_requested", "upheld", true
 	}
 	return "", "", "", false
+}
+
+// FoundViolation reports whether a closed case's outcome found a breach of
+// the rules — the outcomes that uphold the case's reports (resolved,
+// warned, content_removed, listing_paused, changes_requested) — rather
+// than none (no_violation, approved). The feedback loop labels the
+// automated decisions a case judged with it (R-C6).
+func FoundViolation(outcome string) bool {
+	for _, a := range policy.ClosingActions() {
+		if _, o, reports, _ := closing(a); o == outcome {
+			return reports == "upheld"
+		}
+	}
+	return false
 }
 
 // Act applies one action to a case (R-R6, R-R7) and returns the case as it
@@ -301,7 +318,10 @@ func (s *Service) assignee(ctx context.Context, tx *store.Tx, m Moderator, c sto
 // track records and misuse, and the notifications (R-R9).
 func (s *Service) close(ctx context.Context, tx *store.Tx, m Moderator, c *store.Case, req ActionRequest, pol *policy.Policy, now time.Time, detail map[string]any) error {
 	status, outcome, reportOutcome, _ := closing(req.Action)
-	resolution := req.Resolution
+	resolution, ground := req.Resolution, req.Ground
+	if _, ok := pol.Enforcement.Grounds[ground]; ground != "" && !ok {
+		return invalid("ground %q is not one of this marketplace's enforcement grounds", ground)
+	}
 	if req.Template != "" {
 		i := slices.IndexFunc(pol.Reports.Templates, func(t policy.Template) bool { return t.ID == req.Template })
 		if i < 0 {
@@ -309,8 +329,8 @@ func (s *Service) close(ctx context.Context, tx *store.Tx, m Moderator, c *store
 		}
 		if tpl := pol.Reports.Templates[i]; tpl.Action != req.Action {
 			return invalid("template %q is for %s, not %s", req.Template, tpl.Action, req.Action)
-		} else if resolution == "" {
-			resolution = tpl.Text
+		} else {
+			resolution, ground = cmp.Or(resolution, tpl.Text), cmp.Or(ground, tpl.Ground)
 		}
 		detail["template"] = req.Template
 	}
@@ -320,7 +340,8 @@ func (s *Service) close(ctx context.Context, tx *store.Tx, m Moderator, c *store
 	if req.Action == ActDismiss && req.Unfounded {
 		reportOutcome = "unfounded"
 	}
-	if err := s.applyEffect(ctx, tx, m, c, req, resolution); err != nil {
+	restricted, err := s.applyEffect(ctx, tx, m, c, req, resolution)
+	if err != nil {
 		return err
 	}
 	if req.Action == ActWarn && c.AccountID != "" && s.Enforcer != nil {
@@ -355,6 +376,13 @@ func (s *Service) close(ctx context.Context, tx *store.Tx, m Moderator, c *store
 			return err
 		}
 	}
+	if restricted != "" && s.Enforcer != nil {
+		if err := s.Enforcer.ContentRestricted(ctx, tx, check.Restriction{MarketplaceID: c.MarketplaceID, SubjectType: c.TargetType,
+			SubjectID: c.TargetID, AccountID: c.AccountID, What: restricted, Ground: ground, Facts: resolution, Source: caseSource(*c),
+			Notifier: notifier(closed), Human: true, Actor: m.actor(), RefType: "case", RefID: c.ID, At: now}); err != nil {
+			return err
+		}
+	}
 	return s.notify(ctx, tx, c.MarketplaceID, EventCaseClosed, map[string]any{"case_id": c.ID, "status": status, "outcome": outcome,
 		"target": Target{Type: c.TargetType, ID: c.TargetID}, "account_id": c.AccountID, "resolution": resolution, "closed_at": now})
 }
@@ -371,10 +399,30 @@ func noticeRedress(pol *policy.Policy, now time.Time) map[string]any {
 	}
 }
 
+// notifier is who reported a case's target, for the statement of reasons'
+// source: trusted_flagger when a trusted flagger did, user when anyone
+// else outside the marketplace did, internal otherwise.
+func notifier(reports []store.Report) string {
+	who := "internal"
+	for _, r := range reports {
+		switch r.ReporterType {
+		case "trusted_flagger":
+			return r.ReporterType
+		case "internal":
+		default:
+			who = "user"
+		}
+	}
+	return who
+}
+
 // applyEffect carries out what a closing action does to the target:
 // listing statuses change here; everything else the marketplace carries
-// out on the moderation.action webhook.
-func (s *Service) applyEffect(ctx context.Context, tx *store.Tx, m Moderator, c *store.Case, req ActionRequest, resolution string) error {
+// out on the moderation.action webhook. It returns the content
+// restriction made, as the policy's DSA mapping names it after the
+// target's type (rejected, paused, changes_requested, removed), or ""
+// for none.
+func (s *Service) applyEffect(ctx context.Context, tx *store.Tx, m Moderator, c *store.Case, req ActionRequest, resolution string) (string, error) {
 	data := map[string]any{"case_id": c.ID, "action": req.Action, "target": Target{Type: c.TargetType, ID: c.TargetID},
 		"account_id": c.AccountID, "resolution": resolution}
 	status := ""
@@ -383,7 +431,7 @@ func (s *Service) applyEffect(ctx context.Context, tx *store.Tx, m Moderator, c 
 		status = "paused"
 	case ActRequestChanges:
 		if len(req.Fields) == 0 {
-			return invalid("request_changes needs the fields the seller must change")
+			return "", invalid("request_changes needs the fields the seller must change")
 		}
 		status, data["fields"] = "changes_requested", req.Fields
 	case ActRemoveContent:
@@ -395,25 +443,32 @@ func (s *Service) applyEffect(ctx context.Context, tx *store.Tx, m Moderator, c 
 			status = "approved"
 		}
 	case ActDismiss, ActResolve:
-		return nil
+		return "", nil
 	}
 	if status != "" {
 		if c.TargetType != "listing" {
-			return invalid("this case is about %s %s, and %s works only on listings", c.TargetType, c.TargetID, strings.ReplaceAll(req.Action, "_", " "))
+			return "", invalid("this case is about %s %s, and %s works only on listings", c.TargetType, c.TargetID, strings.ReplaceAll(req.Action, "_", " "))
 		}
 		_, err := s.Listings.Apply(ctx, tx, c.MarketplaceID, c.TargetID, listing.Move{To: status, Actor: listing.ActorModerator, ActorID: m.User.ID,
 			Reason: resolution, Fields: req.Fields, Ref: c.ID})
 		switch {
 		case errors.Is(err, store.ErrNotFound):
-			return invalid("listing %s is not known to Vigil, so its status cannot change", c.TargetID)
+			return "", invalid("listing %s is not known to Vigil, so its status cannot change", c.TargetID)
 		case errors.Is(err, listing.ErrForbidden), errors.Is(err, listing.ErrInvalid):
-			return fmt.Errorf("%w: %v", ErrForbidden, err)
+			return "", fmt.Errorf("%w: %v", ErrForbidden, err)
 		case err != nil:
-			return err
+			return "", err
 		}
 		data["status"] = status
 	}
-	return s.notify(ctx, tx, c.MarketplaceID, EventAction, data)
+	restricted := status
+	switch {
+	case req.Action == ActRemoveContent && c.TargetType != "listing":
+		restricted = "removed"
+	case status == "approved":
+		restricted = ""
+	}
+	return restricted, s.notify(ctx, tx, c.MarketplaceID, EventAction, data)
 }
 
 // track updates a reporter's record with a closed report's outcome and

@@ -39,6 +39,15 @@ var (
 	ErrKeyReused = errors.New("idempotency key reused")
 )
 
+// RateLimited is a report refused because its reporter filed the policy's
+// reports.reporter_rate within the window; Until is when the next one is
+// accepted.
+type RateLimited struct{ Until time.Time }
+
+func (e RateLimited) Error() string {
+	return "this reporter filed too many reports within the policy's window; retry after " + e.Until.UTC().Format(time.RFC3339)
+}
+
 // Webhook event types this package sends.
 const (
 	EventReportReceived = "report.received"
@@ -79,10 +88,12 @@ type Service struct {
 
 // Enforcer is the enforcement capability as cases use it: a moderator's
 // warning moves the account to warning, a recommended tier waits for a
-// person allowed to apply it (R-P2).
+// person allowed to apply it (R-P2), a content restriction gets its
+// statement of reasons (R-C2).
 type Enforcer interface {
 	Warn(ctx context.Context, tx *store.Tx, marketplaceID string, by enforce.Decider, accountID string, d enforce.Decision) error
 	Recommend(ctx context.Context, tx *store.Tx, marketplaceID string, r enforce.RecommendRequest) (enforce.Recommendation, error)
+	check.Restrictions
 }
 
 // New returns a Service.

@@ -205,6 +205,15 @@ func (s *Service) file(ctx context.Context, marketplaceID string, actor audit.Ac
 			return fmt.Errorf("%w until %s: too many of this reporter's reports were manifestly unfounded", ErrRefused,
 				rec.SuspendedUntil.Format(time.RFC3339))
 		}
+		if lim := pol.Reports.ReporterRate; req.Reporter.Type == "user" {
+			n, first, err := tx.ReportsSince(ctx, marketplaceID, req.Reporter.ID, now.Add(-lim.Window.Std()))
+			if err != nil {
+				return err
+			}
+			if n >= lim.Max {
+				return RateLimited{Until: first.Add(lim.Window.Std())}
+			}
+		}
 		c, created, err := s.openCase(ctx, tx, marketplaceID, req.Target.Type, req.Target.ID, t.accountID, "report", group, pol, now)
 		if err != nil {
 			return err
@@ -343,9 +352,13 @@ type ReportStatus struct {
 	ClosedAt  time.Time `json:"closed_at,omitzero"`
 }
 
+// NormaliseReference returns a report reference as typed by a person
+// (any case, spaces around it) as it is stored: VR-7K2M-Q9XD.
+func NormaliseReference(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
+
 // Status is a report's status for its reporter.
 func (s *Service) Status(ctx context.Context, marketplaceID, reference string) (ReportStatus, error) {
-	r, err := s.DB.ReportByReference(ctx, marketplaceID, strings.ToUpper(strings.TrimSpace(reference)))
+	r, err := s.DB.ReportByReference(ctx, marketplaceID, NormaliseReference(reference))
 	if err != nil {
 		return ReportStatus{}, err
 	}

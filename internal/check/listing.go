@@ -59,6 +59,43 @@ type Holder interface {
 	Hold(ctx context.Context, tx *store.Tx, h Hold) error
 }
 
+// Restrictions issues the statement of reasons of a decision that
+// restricts an item of content, inside the decision's transaction (R-C2).
+type Restrictions interface {
+	ContentRestricted(ctx context.Context, tx *store.Tx, r Restriction) error
+}
+
+// Restriction is a decision that restricts one item of content: a check's
+// outcome or a moderator's closing action on a case.
+type Restriction struct {
+	MarketplaceID string
+	// SubjectType and SubjectID name the content: a listing, message or
+	// review; AccountID is who provided it.
+	SubjectType, SubjectID, AccountID string
+	// Category is the listing category whose policy applies.
+	Category string
+	// What is the check's outcome (rejected, changes_requested, block,
+	// mask, reject) or what the moderator did (rejected, paused,
+	// changes_requested, removed). Together with SubjectType it is the key
+	// of the policy's DSA mapping.
+	What string
+	// Ground is the enforcement ground cited, Clause the specific rule
+	// (a verdict's clause); an empty ground cites "other".
+	Ground, Clause string
+	// Facts are the facts and circumstances the decision rests on.
+	Facts string
+	// Source is what found the problem: detector, rule, report,
+	// moderator; Notifier the reporter type of a report.
+	Source, Notifier string
+	// Human marks a decision a person took; Actor is who, or what,
+	// decided.
+	Human bool
+	Actor audit.Actor
+	// RefType and RefID name what can be appealed: "decision" or "case".
+	RefType, RefID string
+	At             time.Time
+}
+
 // Hold is something an automated decision holds for review.
 type Hold struct {
 	MarketplaceID string
@@ -95,6 +132,9 @@ type Service struct {
 	sentiment *govader.SentimentIntensityAnalyzer
 	// Listings moves listings through their lifecycle, with history.
 	Listings *listing.Service
+	// Statements issues the statements of reasons of restricting
+	// decisions; nil issues none.
+	Statements Restrictions
 }
 
 // reasonsText and firstClause summarise a decision's reasons for the
@@ -325,6 +365,11 @@ func (s *Service) record(ctx context.Context, tx *store.Tx, marketplaceID string
 			return err
 		}
 	}
+	if r, ok := restriction(marketplaceID, actor, d, dec, res); ok && s.Statements != nil {
+		if err := s.Statements.ContentRestricted(ctx, tx, r); err != nil {
+			return err
+		}
+	}
 	if pol.Links.TakedownWebhook && s.Outbox != nil {
 		for _, f := range res.Findings {
 			if f.Code != "link.phishing" {
@@ -338,6 +383,34 @@ func (s *Service) record(ctx context.Context, tx *store.Tx, marketplaceID string
 	}
 	return tx.Audit(ctx, marketplaceID, actor, d.Kind+".checked", d.SubjectType, d.SubjectID,
 		map[string]any{"decision_id": d.ID, "outcome": d.Outcome, "findings": len(res.Findings), "policy_version": d.PolicyVersion}, res.CreatedAt)
+}
+
+// restriction is a decision as the statement of reasons sees it: the
+// reason that decided the outcome names its clause and ground. A decision
+// that only applies the account's standing (a restricted seller's new
+// listing, a suspended account's message) is not one: the standing's own
+// statement explains it.
+func restriction(marketplaceID string, actor audit.Actor, d store.Decision, dec policy.Decision, res Decided) (Restriction, bool) {
+	r := Restriction{MarketplaceID: marketplaceID, Actor: actor, SubjectType: d.SubjectType, SubjectID: d.SubjectID, AccountID: d.AccountID,
+		Category: d.Category, What: res.Outcome, Source: "detector", RefType: "decision", RefID: d.ID, At: res.CreatedAt}
+	var facts []string
+	for _, rs := range dec.Reasons {
+		if rs.Outcome != dec.Outcome {
+			continue
+		}
+		if r.Clause == "" {
+			if rs.Finding != nil && strings.HasPrefix(rs.Finding.Code, "account.") {
+				return Restriction{}, false
+			}
+			r.Clause, r.Ground = rs.Clause, rs.Ground
+			if rs.Rule != "" {
+				r.Source = "rule"
+			}
+		}
+		facts = append(facts, rs.Clause)
+	}
+	r.Facts = strings.Join(slices.Compact(facts), "; ") + "."
+	return r, true
 }
 
 // replay returns the stored decision for a retried request.

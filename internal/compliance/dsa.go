@@ -1,7 +1,9 @@
 // Package compliance owns what Vigil gives regulators and the public
 // (SPEC §8): the statements of reasons in the EU DSA Transparency
 // Database's submission format, checked against that database's field
-// rules before they leave.
+// rules before they leave; the transparency report; the audit export;
+// and the feedback loop (R-C6): decisions with their human outcomes as
+// labelled data, and each rule's and detector's precision.
 package compliance
 
 import (
@@ -12,26 +14,13 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/vigil-ts/vigil/internal/dsa"
 )
 
-// The Transparency Database's enumerations used by its submission API.
+// The Transparency Database's field rules that are not enumerations.
 var (
-	decisionVisibility = []string{"DECISION_VISIBILITY_CONTENT_REMOVED", "DECISION_VISIBILITY_CONTENT_DISABLED", "DECISION_VISIBILITY_CONTENT_DEMOTED",
-		"DECISION_VISIBILITY_CONTENT_AGE_RESTRICTED", "DECISION_VISIBILITY_CONTENT_INTERACTION_RESTRICTED", "DECISION_VISIBILITY_CONTENT_LABELLED",
-		"DECISION_VISIBILITY_OTHER"}
-	decisionMonetary  = []string{"DECISION_MONETARY_SUSPENSION", "DECISION_MONETARY_TERMINATION", "DECISION_MONETARY_OTHER"}
-	decisionProvision = []string{"DECISION_PROVISION_PARTIAL_SUSPENSION", "DECISION_PROVISION_TOTAL_SUSPENSION",
-		"DECISION_PROVISION_PARTIAL_TERMINATION", "DECISION_PROVISION_TOTAL_TERMINATION"}
-	decisionAccount = []string{"DECISION_ACCOUNT_SUSPENDED", "DECISION_ACCOUNT_TERMINATED"}
-	accountTypes    = []string{"ACCOUNT_TYPE_BUSINESS", "ACCOUNT_TYPE_PRIVATE"}
-	decisionGrounds = []string{"DECISION_GROUND_ILLEGAL_CONTENT", "DECISION_GROUND_INCOMPATIBLE_CONTENT"}
-	contentTypes    = []string{"CONTENT_TYPE_APP", "CONTENT_TYPE_AUDIO", "CONTENT_TYPE_IMAGE", "CONTENT_TYPE_PRODUCT", "CONTENT_TYPE_SYNTHETIC_MEDIA",
-		"CONTENT_TYPE_TEXT", "CONTENT_TYPE_VIDEO", "CONTENT_TYPE_OTHER"}
-	sourceTypes         = []string{"SOURCE_ARTICLE_16", "SOURCE_TRUSTED_FLAGGER", "SOURCE_TYPE_OTHER_NOTIFICATION", "SOURCE_VOLUNTARY"}
-	automatedDecisions  = []string{"AUTOMATED_DECISION_FULLY", "AUTOMATED_DECISION_PARTIALLY", "AUTOMATED_DECISION_NOT_AUTOMATED"}
-	yesNo               = []string{"Yes", "No"}
 	puidPattern         = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,500}$`)
-	categoryPrefix      = "STATEMENT_CATEGORY_"
 	maxFacts, maxGround = 5000, 500
 	maxExplanation      = 2000
 )
@@ -95,6 +84,7 @@ func ValidateDSA(r map[string]any) []string {
 		case []string:
 			out = x
 		case []any:
+			out = make([]string, 0, len(x)) // empty, as an empty []string is: present
 			for _, e := range x {
 				s, _ := e.(string)
 				out = append(out, s)
@@ -114,38 +104,39 @@ func ValidateDSA(r map[string]any) []string {
 		return out
 	}
 
-	vis := list("decision_visibility", decisionVisibility)
-	mon := one("decision_monetary", decisionMonetary, false)
-	prov := one("decision_provision", decisionProvision, false)
-	acc := one("decision_account", decisionAccount, false)
+	vis := list("decision_visibility", dsa.Visibility())
+	mon := one("decision_monetary", dsa.Monetary(), false)
+	prov := one("decision_provision", dsa.Provision(), false)
+	acc := one("decision_account", dsa.Account(), false)
 	if len(vis) == 0 && mon == "" && prov == "" && acc == "" {
 		bad("decision", "at least one of decision_visibility, decision_monetary, decision_provision, decision_account is required")
 	}
-	if slices.Contains(vis, "DECISION_VISIBILITY_OTHER") {
+	if slices.Contains(vis, dsa.VisibilityOther) {
 		text("decision_visibility_other", maxGround, true)
 	}
-	if mon == "DECISION_MONETARY_OTHER" {
+	if mon == dsa.MonetaryOther {
 		text("decision_monetary_other", maxGround, true)
 	}
-	one("account_type", accountTypes, false)
-	switch one("decision_ground", decisionGrounds, true) {
+	one("account_type", dsa.AccountTypes(), false)
+	switch one("decision_ground", dsa.Grounds(), true) {
 	case "DECISION_GROUND_ILLEGAL_CONTENT":
 		text("illegal_content_legal_ground", maxGround, true)
 		text("illegal_content_explanation", maxExplanation, true)
 	case "DECISION_GROUND_INCOMPATIBLE_CONTENT":
 		text("incompatible_content_ground", maxGround, true)
 		text("incompatible_content_explanation", maxExplanation, true)
-		one("incompatible_content_illegal", yesNo, false)
+		one("incompatible_content_illegal", dsa.YesNo(), false)
 	}
-	if ct := list("content_type", contentTypes); ct == nil {
+	if ct := list("content_type", dsa.ContentTypes()); ct == nil {
 		bad("content_type", "is required")
-	} else if slices.Contains(ct, "CONTENT_TYPE_OTHER") {
+	} else if slices.Contains(ct, dsa.ContentTypeOther) {
 		text("content_type_other", maxGround, true)
 	}
-	if c, ok := str("category"); !ok {
-		bad("category", "is required")
-	} else if !strings.HasPrefix(c, categoryPrefix) || strings.Trim(strings.TrimPrefix(c, categoryPrefix), "ABCDEFGHIJKLMNOPQRSTUVWXYZ_") != "" {
-		bad("category", "%q is not a statement category", c)
+	one("category", dsa.Categories(), true)
+	list("category_specification", dsa.Keywords())
+	text("category_specification_other", maxGround, false)
+	if ts := list("territorial_scope", dsa.Territories()); ts == nil {
+		bad("territorial_scope", "is required")
 	}
 	date("content_date", true)
 	date("application_date", true)
@@ -153,9 +144,9 @@ func ValidateDSA(r map[string]any) []string {
 		date(f, false)
 	}
 	text("decision_facts", maxFacts, true)
-	one("source_type", sourceTypes, true)
-	one("automated_detection", yesNo, true)
-	one("automated_decision", automatedDecisions, true)
+	one("source_type", dsa.SourceTypes(), true)
+	one("automated_detection", dsa.YesNo(), true)
+	one("automated_decision", dsa.AutomatedDecisions(), true)
 	if p, ok := str("puid"); !ok || !puidPattern.MatchString(p) {
 		bad("puid", "is required: 1 to 500 letters, digits, - or _")
 	}

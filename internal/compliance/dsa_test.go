@@ -28,6 +28,7 @@ func good() map[string]any {
 		"content_type": []any{"CONTENT_TYPE_OTHER"}, "content_type_other": "marketplace account", "category": "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
 		"content_date": "2026-12-01", "application_date": "2026-12-02", "decision_facts": "Fake bags.", "source_type": "SOURCE_VOLUNTARY",
 		"automated_detection": "No", "automated_decision": "AUTOMATED_DECISION_NOT_AUTOMATED", "puid": "01a2-b3_c", "account_type": "ACCOUNT_TYPE_PRIVATE",
+		"territorial_scope": []any{"DE", "FR"}, "category_specification": []any{"KEYWORD_TRADEMARK_INFRINGEMENT"},
 	}
 }
 
@@ -55,6 +56,10 @@ func TestValidateDSA(t *testing.T) {
 		{"facts too long", func(r map[string]any) { r["decision_facts"] = strings.Repeat("x", 5001) }, "decision_facts: is longer than 5000"},
 		{"bad automated decision", func(r map[string]any) { r["automated_decision"] = "Yes" }, "automated_decision:"},
 		{"missing source", func(r map[string]any) { delete(r, "source_type") }, "source_type: is required"},
+		{"retired category", func(r map[string]any) { r["category"] = "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE" }, "category:"},
+		{"no territorial scope", func(r map[string]any) { delete(r, "territorial_scope") }, "territorial_scope: is required"},
+		{"territory outside the EEA", func(r map[string]any) { r["territorial_scope"] = []any{"DE", "US"} }, `territorial_scope: "US"`},
+		{"unknown keyword", func(r map[string]any) { r["category_specification"] = []any{"KEYWORD_FAKE_BAGS"} }, "category_specification:"},
 		{"bad account type", func(r map[string]any) { r["account_type"] = "ACCOUNT_TYPE_SHOP" }, "account_type:"},
 	}
 	for _, c := range cases {
@@ -79,7 +84,8 @@ func TestExportedStatementsAreValid(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		en := enforce.New(e.Deps, pols, &outboxtest.Recorder{}, 0)
+		rec := &outboxtest.Recorder{}
+		en := enforce.New(e.Deps, pols, rec, 0)
 		ing := ingest.New(e.Deps)
 		ing.Hooks = []ingest.Hook{en.IngestHook}
 		admin := enforce.Person(store.User{ID: "u-admin", Role: "admin"}, audit.Actor{})
@@ -111,6 +117,49 @@ func TestExportedStatementsAreValid(t *testing.T) {
 		for i := range 3 {
 			send(fmt.Sprint("dmca", i), "dmca.accepted", map[string]any{"account_id": "acct-dmca-1"})
 		}
+		// Content restrictions: by the checks and by moderators, each
+		// subject and what happened as the default mapping names them;
+		// masking is not mapped, so it issues none.
+		for i, r := range []check.Restriction{
+			{SubjectType: "listing", What: "rejected", Ground: "prohibited_items", Clause: "Prohibited items", Source: enforce.SourceDetector, RefType: "decision"},
+			{SubjectType: "listing", What: "changes_requested", Source: enforce.SourceDetector, RefType: "decision"},
+			{SubjectType: "listing", What: "paused", Ground: "misleading_content", Human: true, Source: enforce.SourceReport, Notifier: "user", RefType: "case"},
+			{SubjectType: "message", What: "block", Ground: "phishing", Source: enforce.SourceDetector, RefType: "decision"},
+			{SubjectType: "message", What: "mask", Source: enforce.SourceDetector, RefType: "decision"},
+			{SubjectType: "message", What: "removed", Ground: "harassment", Human: true, Source: enforce.SourceReport, Notifier: "trusted_flagger", RefType: "case"},
+			{SubjectType: "review", What: "reject", Ground: "fake_reviews", Source: enforce.SourceRule, RefType: "decision"},
+			{SubjectType: "review", What: "removed", Human: true, Source: enforce.SourceModerator, RefType: "case"},
+		} {
+			r.MarketplaceID, r.SubjectID, r.AccountID, r.RefID, r.At = e.MP, fmt.Sprintf("item-%d", i), "acct-content-1", fmt.Sprintf("ref-%d", i), e.Now()
+			r.Facts = "The " + r.SubjectType + " broke the rules."
+			before := len(rec.Of(enforce.EventStatement))
+			if err := db.InTx(ctx, func(tx *store.Tx) error { return en.ContentRestricted(ctx, tx, r) }); err != nil {
+				t.Fatal(err)
+			}
+			sent := rec.Of(enforce.EventStatement)
+			if r.What == "mask" {
+				if len(sent) != before {
+					t.Error("masking a message issued a statement; the default mapping has none for it")
+				}
+				continue
+			}
+			if len(sent) != before+1 {
+				t.Fatalf("%s.%s issued %d statements, want 1", r.SubjectType, r.What, len(sent)-before)
+			}
+			got := sent[len(sent)-1].Data
+			content, _ := got["content"].(map[string]any)
+			record, _ := got["dsa"].(map[string]any)
+			want := map[string]string{"removed": "DECISION_VISIBILITY_CONTENT_REMOVED", "rejected": "DECISION_VISIBILITY_CONTENT_REMOVED",
+				"block": "DECISION_VISIBILITY_CONTENT_REMOVED", "reject": "DECISION_VISIBILITY_CONTENT_REMOVED",
+				"paused": "DECISION_VISIBILITY_CONTENT_DISABLED", "changes_requested": "DECISION_VISIBILITY_CONTENT_DISABLED"}[r.What]
+			if content["type"] != r.SubjectType || content["id"] != r.SubjectID || fmt.Sprint(record["decision_visibility"]) != "["+want+"]" {
+				t.Errorf("%s.%s: content %v, decision_visibility %v; want %s", r.SubjectType, r.What, content, record["decision_visibility"], want)
+			}
+			automated := map[bool]string{true: "AUTOMATED_DECISION_NOT_AUTOMATED", false: "AUTOMATED_DECISION_FULLY"}[r.Human]
+			if record["automated_decision"] != automated {
+				t.Errorf("%s.%s: automated_decision %v, want %s", r.SubjectType, r.What, record["automated_decision"], automated)
+			}
+		}
 		cs := compliance.New(e.Deps, nil)
 		var all []json.RawMessage
 		cursor := ""
@@ -124,13 +173,13 @@ func TestExportedStatementsAreValid(t *testing.T) {
 				break
 			}
 		}
-		if len(all) != 10 {
-			t.Fatalf("exported %d statements, want 10", len(all))
+		if len(all) != 17 {
+			t.Fatalf("exported %d statements, want 17: 10 account restrictions, 7 content restrictions", len(all))
 		}
 		seen := map[string]bool{}
 		for _, raw := range all {
-			if strings.Contains(string(raw), "acct-") {
-				t.Errorf("a DSA record names an account: %s", raw)
+			if strings.Contains(string(raw), "acct-") || strings.Contains(string(raw), "item-") {
+				t.Errorf("a DSA record names an account or an item: %s", raw)
 			}
 			var r map[string]any
 			if err := json.Unmarshal(raw, &r); err != nil {
@@ -143,6 +192,9 @@ func TestExportedStatementsAreValid(t *testing.T) {
 				t.Errorf("puid %v twice across batches", r["puid"])
 			}
 			seen[r["puid"].(string)] = true
+			if ts, _ := r["territorial_scope"].([]any); len(ts) != 30 {
+				t.Errorf("territorial scope %v, want the 30 EEA countries", ts)
+			}
 		}
 		if _, err := cs.Statements(ctx, e.MP, "dsa", e.Now().Add(-time.Hour), e.Now(), "not-a-cursor!", 10); err == nil {
 			t.Error("a forged cursor was accepted")

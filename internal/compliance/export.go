@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vigil-ts/vigil/internal/appeal"
+	"github.com/vigil-ts/vigil/internal/check"
 	"github.com/vigil-ts/vigil/internal/svc"
 )
 
@@ -24,10 +25,19 @@ type Service struct {
 	// Appeals gives the appeal figures of the transparency report; nil
 	// leaves them out.
 	Appeals *appeal.Service
+	// Policies gives the public area a labelled listing shows (R-C6),
+	// the appeals service's; nil uses the built-in policy's.
+	Policies *check.Policies
 }
 
 // New returns a Service.
-func New(d svc.Deps, appeals *appeal.Service) *Service { return &Service{Deps: d, Appeals: appeals} }
+func New(d svc.Deps, appeals *appeal.Service) *Service {
+	s := &Service{Deps: d, Appeals: appeals}
+	if appeals != nil {
+		s.Policies = appeals.Policies
+	}
+	return s
+}
 
 // StatementBatch is one batch of statements of reasons and the cursor of the next.
 type StatementBatch struct {

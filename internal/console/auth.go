@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -238,6 +240,13 @@ func (c *server) login(w http.ResponseWriter, r *http.Request) {
 	token, u, err := c.d.Users.Login(r.Context(), username, r.PostFormValue("password"))
 	if errors.Is(err, user.ErrBadLogin) {
 		c.renderOrFail(w, r, http.StatusUnauthorized, "login", loginData{Username: username, Next: next, Error: "Wrong username or password."})
+		return
+	}
+	if locked, ok := errors.AsType[user.LockedError](err); ok {
+		wait := max(locked.Until.Sub(c.d.Now()).Round(time.Second), time.Second)
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())))
+		c.renderOrFail(w, r, http.StatusTooManyRequests, "login", loginData{Username: username, Next: next,
+			Error: fmt.Sprintf("Too many failed attempts for this username. Try again in %s.", wait)})
 		return
 	}
 	if err != nil {

@@ -319,6 +319,9 @@ type caseData struct {
 	// Content is the target as Vigil stores it, its evidence marked; nil
 	// when the marketplace never sent it.
 	Content *shownData
+	// Images are a listing's pictures, shown as the viewer's settings
+	// say (blurred until revealed, grayscale).
+	Images contentImages
 	// Findings are what the automated decision that held the target
 	// found; Evidence what the detectors found in reported content.
 	Findings, Evidence []detect.Finding
@@ -496,9 +499,12 @@ func (c *server) loadCase(ctx context.Context, v *viewer, id string) (caseData, 
 			return d, err
 		}
 		d.Content = &shown
-		var cat struct{ Category string }
+		var cat struct{ Category, Title string }
 		if json.Unmarshal(e.Data, &cat) == nil {
 			category = cat.Category
+		}
+		if cv.Target.Type == "listing" {
+			d.Images = imagesOf(e.Data, cat.Title)
 		}
 	case !errors.Is(err, store.ErrNotFound):
 		return d, err

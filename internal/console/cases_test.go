@@ -160,7 +160,7 @@ func TestQueuePages(t *testing.T) {
 	f := newFixture(t)
 	mp := f.mp.Marketplace.ID
 	for i := range queuePageSize + 2 {
-		f.report(t, mp, "message", fmt.Sprintf("msg-%02d", i), "spam_or_misleading", "rep-1", "")
+		f.report(t, mp, "message", fmt.Sprintf("msg-%02d", i), "spam_or_misleading", fmt.Sprint("rep-", i), "")
 	}
 	c := f.loggedIn(t, "agent", user.Agent, mp)
 	first := c.get("/console/cases?target=message").want(t, http.StatusOK, "Next page")

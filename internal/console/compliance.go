@@ -104,12 +104,24 @@ func transparencyPeriods() []int { return []int{30, 90, 365} }
 // transparencyData is the transparency report page.
 type transparencyData struct {
 	Report compliance.Transparency
-	// From and To are the period's first and last days, for the form;
-	// Query repeats them for the CSV link.
-	From, To, Query string
-	Periods         []periodLink
-	Error           string
-	Charts          []breakdownChart
+	Period periodForm
+	Charts []breakdownChart
+}
+
+// periodForm is a report page's period form (the "period-form"
+// partial): the period's first and last days, the ready-made periods,
+// and why the period asked for could not be used.
+type periodForm struct {
+	// Action is the page the form reloads; From and To are the days
+	// shown, Query repeats them for a download link.
+	Action, From, To, Query string
+	Periods                 []periodLink
+	Error                   string
+	// Fallback names the period shown instead of a wrong one.
+	Fallback string
+	// Download and DownloadLabel are the page's download of the same
+	// period, if it has one.
+	Download, DownloadLabel string
 }
 
 // periodLink is a ready-made period.
@@ -118,34 +130,41 @@ type periodLink struct {
 	Current     bool
 }
 
+// pagePeriod reads a report page's period at path (see dateRange),
+// with the last days days by default: a period it cannot use is
+// explained, the default shown instead and the status is 422. periods
+// are the ready-made periods offered, in days up to today.
+func pagePeriod(r *http.Request, now time.Time, path string, days int, periods ...int) (f periodForm, from, to time.Time, status int) {
+	from, to, msg := dateRange(r, now, days)
+	status = http.StatusOK
+	if msg != "" {
+		status = http.StatusUnprocessableEntity
+		from, to, _ = dateRange(&http.Request{}, now, days)
+	}
+	f = periodForm{Action: consolePath + path, From: from.Format(time.DateOnly), To: to.AddDate(0, 0, -1).Format(time.DateOnly), Error: msg}
+	f.Query = "from=" + f.From + "&to=" + f.To
+	for _, n := range periods {
+		first, _, _ := dateRange(&http.Request{}, now, n)
+		link := periodLink{Label: fmt.Sprintf("Last %d days", n), Href: f.Action + "?from=" + first.Format(time.DateOnly) + "&to=" + now.UTC().Format(time.DateOnly)}
+		link.Current = msg == "" && first.Equal(from) && to.Equal(now.UTC().Truncate(24*time.Hour).AddDate(0, 0, 1))
+		f.Periods = append(f.Periods, link)
+	}
+	return f, from, to, status
+}
+
 // transparency shows the transparency report of a period with its charts
 // (R-C4); transparencyCSV downloads it.
 func (c *server) transparency(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	if v.mp == nil {
 		return c.noMarketplace(w, r, v)
 	}
-	now := c.d.Now()
-	from, to, msg := dateRange(r, now, 365)
-	d := transparencyData{Error: msg}
-	status := http.StatusOK
-	if msg != "" {
-		status = http.StatusUnprocessableEntity
-		from, to, _ = dateRange(&http.Request{}, now, 365)
-	}
-	d.From, d.To = from.Format(time.DateOnly), to.AddDate(0, 0, -1).Format(time.DateOnly)
-	d.Query = "from=" + d.From + "&to=" + d.To
-	for _, n := range transparencyPeriods() {
-		f, _, _ := dateRange(&http.Request{}, now, n)
-		link := periodLink{Label: fmt.Sprintf("Last %d days", n), Href: consolePath + "transparency?from=" + f.Format(time.DateOnly) + "&to=" + now.UTC().Format(time.DateOnly)}
-		link.Current = msg == "" && f.Equal(from) && to.Equal(now.UTC().Truncate(24*time.Hour).AddDate(0, 0, 1))
-		d.Periods = append(d.Periods, link)
-	}
+	form, from, to, status := pagePeriod(r, c.d.Now(), "transparency", 365, transparencyPeriods()...)
+	form.Fallback, form.Download, form.DownloadLabel = "the last year", consolePath+"transparency.csv?"+form.Query, "Download CSV"
 	rep, err := c.d.Compliance.Report(r.Context(), v.mp.ID, from, to)
 	if err != nil {
 		return err
 	}
-	d.Report, d.Charts = rep, transparencyCharts(rep)
-	return c.render(w, r, status, "transparency", d)
+	return c.render(w, r, status, "transparency", transparencyData{Report: rep, Period: form, Charts: transparencyCharts(rep)})
 }
 
 func (c *server) transparencyCSV(w http.ResponseWriter, r *http.Request, v *viewer) error {

@@ -68,8 +68,8 @@ type Deps struct {
 	// appeal's review and outcome, and the open appeals the dashboard and
 	// account pages count; required.
 	Appeals *appeal.Service
-	// Compliance gives the transparency report and the audit export;
-	// required.
+	// Compliance gives the transparency report, the audit export and
+	// the rules' precision; required.
 	Compliance *compliance.Service
 	Log        *slog.Logger
 	// Now is the clock, for times shown relative to now; nil means the
@@ -139,63 +139,88 @@ const (
 	operatorAdmin               // admins not tied to one marketplace
 )
 
+// route is one console page: its pattern, who may open it, its handler.
+type route struct {
+	pattern string
+	who     access
+	h       handlerFunc
+}
+
+// table is the console's pages behind a login. The access test walks
+// this table, so a new page is checked for every role the day it is
+// added.
+func (c *server) table() []route {
+	return []route{
+		{"POST /console/logout", anyone, c.logout},
+
+		{"GET /console/{$}", anyone, c.dashboard},
+		{"GET /console/audit", anyone, c.auditLog},
+		{"POST /console/audit/verify", admins, c.verifyAudit},
+		{"GET /console/audit/export", admins, c.exportAudit},
+		{"GET /console/transparency", anyone, c.transparency},
+		{"GET /console/transparency.csv", anyone, c.transparencyCSV},
+		{"GET /console/rules", anyone, c.rulePrecision},
+		{"GET /console/cases", anyone, c.queue},
+		{"POST /console/cases/next", moderators, c.takeNext},
+		{"GET /console/cases/{id}", anyone, itemPage(c, "case", c.loadCase)},
+		{"POST /console/cases/{id}/actions", moderators, c.caseAction},
+		{"POST /console/alerts/{id}/acknowledge", moderators, c.acknowledge},
+		{"GET /console/decisions", anyone, c.decisions},
+		{"GET /console/decisions/{id}", anyone, c.decision},
+		{"GET /console/accounts", anyone, c.accounts},
+		{"GET /console/accounts/{id}", anyone, itemPage(c, "account", c.loadAccount)},
+		{"POST /console/accounts/{id}/links", seniors, c.confirmLink},
+		{"POST /console/accounts/{id}/links/{other}/remove", seniors, c.removeLink},
+		// Enforcement posts are for moderators; which tiers and sanctions each
+		// role may apply is the policy's, and enforce.Service checks it.
+		{"POST /console/accounts/{id}/tier", moderators, c.accountAction("tier", c.setTier)},
+		{"POST /console/accounts/{id}/sanctions", moderators, c.accountAction("sanction", c.impose)},
+		{"POST /console/accounts/{id}/sanctions/{sanction}/lift", moderators, c.accountAction("lift-", c.lift)},
+		{"GET /console/listings/{id}", anyone, itemPage(c, "listing", c.loadListing)},
+		{"POST /console/listings/{id}/status", moderators, c.listingAction(c.moveListing)},
+		{"POST /console/listings/{id}/property-check", moderators, c.listingAction(c.checkProperty)},
+		{"GET /console/appeals", anyone, c.appeals},
+		{"GET /console/appeals/{id}", anyone, itemPage(c, "appeal", c.loadAppeal)},
+		// Any role may post: the appeal service says who may decide (R-A3).
+		{"POST /console/appeals/{id}/decision", anyone, c.decideAppeal},
+		{"GET /console/recommendations", anyone, c.recommendations},
+		{"POST /console/recommendations/{id}/approve", moderators, c.decide(true)},
+		{"POST /console/recommendations/{id}/reject", moderators, c.decide(false)},
+		{"GET /console/policy", anyone, c.policyPage},
+		{"GET /console/search", anyone, c.search},
+		{"GET /console/settings", anyone, c.settingsPage},
+		{"POST /console/settings", anyone, c.saveSettings},
+		// The policy editor (policy.go): live lint, review, save.
+		{"POST /console/policy/lint", admins, c.lintPolicy},
+		{"POST /console/policy/preview", admins, c.previewPolicy},
+		{"POST /console/policy", admins, c.savePolicy},
+
+		{"GET /console/admin/marketplaces", operatorAdmin, c.marketplaces},
+		{"POST /console/admin/marketplaces", operatorAdmin, c.createMarketplace},
+
+		{"GET /console/admin/keys", admins, c.keys},
+		{"POST /console/admin/keys", admins, c.createKey},
+		{"POST /console/admin/keys/{id}/revoke", admins, c.revokeKey},
+
+		{"GET /console/admin/webhooks", admins, c.webhooks},
+		{"POST /console/admin/webhooks", admins, c.subscribe},
+		{"POST /console/admin/webhooks/{id}/test", admins, c.webhookAction(c.sendTest, "webhook-test", true)},
+		{"POST /console/admin/webhooks/{id}/disable", admins, c.webhookAction(c.disableSubscription, "webhook-disabled", false)},
+		{"POST /console/admin/webhooks/deliveries/{id}/retry", admins, c.webhookAction(c.retryDelivery, "delivery-retried", true)},
+
+		{"GET /console/admin/users", admins, c.users},
+		{"POST /console/admin/users", admins, c.createUser},
+	}
+}
+
 func (c *server) routes() {
 	m := c.mux
 	m.Handle("GET /console/static/{name}", c.assets)
 	m.HandleFunc("GET /console/login", c.loginForm)
 	m.HandleFunc("POST /console/login", c.login)
-	m.Handle("POST /console/logout", c.page(anyone, c.logout))
-
-	m.Handle("GET /console/{$}", c.page(anyone, c.dashboard))
-	m.Handle("GET /console/audit", c.page(anyone, c.auditLog))
-	m.Handle("POST /console/audit/verify", c.page(admins, c.verifyAudit))
-	m.Handle("GET /console/audit/export", c.page(admins, c.exportAudit))
-	m.Handle("GET /console/transparency", c.page(anyone, c.transparency))
-	m.Handle("GET /console/transparency.csv", c.page(anyone, c.transparencyCSV))
-	m.Handle("GET /console/cases", c.page(anyone, c.queue))
-	m.Handle("POST /console/cases/next", c.page(moderators, c.takeNext))
-	m.Handle("GET /console/cases/{id}", c.page(anyone, itemPage(c, "case", c.loadCase)))
-	m.Handle("POST /console/cases/{id}/actions", c.page(moderators, c.caseAction))
-	m.Handle("POST /console/alerts/{id}/acknowledge", c.page(moderators, c.acknowledge))
-	m.Handle("GET /console/decisions", c.page(anyone, c.decisions))
-	m.Handle("GET /console/decisions/{id}", c.page(anyone, c.decision))
-	m.Handle("GET /console/accounts", c.page(anyone, c.accounts))
-	m.Handle("GET /console/accounts/{id}", c.page(anyone, itemPage(c, "account", c.loadAccount)))
-	m.Handle("POST /console/accounts/{id}/links", c.page(seniors, c.confirmLink))
-	m.Handle("POST /console/accounts/{id}/links/{other}/remove", c.page(seniors, c.removeLink))
-	// Enforcement posts are for moderators; which tiers and sanctions each
-	// role may apply is the policy's, and enforce.Service checks it.
-	m.Handle("POST /console/accounts/{id}/tier", c.page(moderators, c.accountAction("tier", c.setTier)))
-	m.Handle("POST /console/accounts/{id}/sanctions", c.page(moderators, c.accountAction("sanction", c.impose)))
-	m.Handle("POST /console/accounts/{id}/sanctions/{sanction}/lift", c.page(moderators, c.accountAction("lift-", c.lift)))
-	m.Handle("GET /console/listings/{id}", c.page(anyone, itemPage(c, "listing", c.loadListing)))
-	m.Handle("POST /console/listings/{id}/status", c.page(moderators, c.listingAction(c.moveListing)))
-	m.Handle("POST /console/listings/{id}/property-check", c.page(moderators, c.listingAction(c.checkProperty)))
-	m.Handle("GET /console/appeals", c.page(anyone, c.appeals))
-	m.Handle("GET /console/appeals/{id}", c.page(anyone, itemPage(c, "appeal", c.loadAppeal)))
-	// Any role may post: the appeal service says who may decide (R-A3).
-	m.Handle("POST /console/appeals/{id}/decision", c.page(anyone, c.decideAppeal))
-	m.Handle("GET /console/recommendations", c.page(anyone, c.recommendations))
-	m.Handle("POST /console/recommendations/{id}/approve", c.page(moderators, c.decide(true)))
-	m.Handle("POST /console/recommendations/{id}/reject", c.page(moderators, c.decide(false)))
-	m.Handle("GET /console/policy", c.page(anyone, c.policyPage))
-
-	m.Handle("GET /console/admin/marketplaces", c.page(operatorAdmin, c.marketplaces))
-	m.Handle("POST /console/admin/marketplaces", c.page(operatorAdmin, c.createMarketplace))
-
-	m.Handle("GET /console/admin/keys", c.page(admins, c.keys))
-	m.Handle("POST /console/admin/keys", c.page(admins, c.createKey))
-	m.Handle("POST /console/admin/keys/{id}/revoke", c.page(admins, c.revokeKey))
-
-	m.Handle("GET /console/admin/webhooks", c.page(admins, c.webhooks))
-	m.Handle("POST /console/admin/webhooks", c.page(admins, c.subscribe))
-	m.Handle("POST /console/admin/webhooks/{id}/test", c.page(admins, c.webhookAction(c.sendTest, "webhook-test", true)))
-	m.Handle("POST /console/admin/webhooks/{id}/disable", c.page(admins, c.webhookAction(c.disableSubscription, "webhook-disabled", false)))
-	m.Handle("POST /console/admin/webhooks/deliveries/{id}/retry", c.page(admins, c.webhookAction(c.retryDelivery, "delivery-retried", true)))
-
-	m.Handle("GET /console/admin/users", c.page(admins, c.users))
-	m.Handle("POST /console/admin/users", c.page(admins, c.createUser))
-
+	for _, p := range c.table() {
+		m.Handle(p.pattern, c.page(p.who, p.h))
+	}
 	m.Handle("/console/", c.page(anyone, func(http.ResponseWriter, *http.Request, *viewer) error {
 		return store.ErrNotFound
 	}))
@@ -286,7 +311,9 @@ func (c *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 func securityHeaders(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
-		hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+		// Remote images are listings' photos (https only), loaded without a
+		// referrer.
+		hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "+
 			"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("X-Frame-Options", "DENY")

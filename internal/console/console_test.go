@@ -37,6 +37,27 @@ func TestLoginWrongPassword(t *testing.T) {
 	c.get("/console/").redirectsTo(t, "/console/login")
 }
 
+// TestLoginLockout: the fifth wrong password in a row locks the username
+// out: the form says for how long, with 429 and Retry-After, and even the
+// right password waits.
+func TestLoginLockout(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.addUser(t, "alice", user.Admin, "")
+	c := f.client(t)
+	wrong := url.Values{"username": {"alice"}, "password": {"not-the-password"}}
+	for range user.FreeAttempts - 1 {
+		c.do(http.MethodPost, "/console/login", wrong, nil).want(t, http.StatusUnauthorized, "Wrong username or password.")
+	}
+	r := c.do(http.MethodPost, "/console/login", wrong, nil).want(t, http.StatusTooManyRequests, "Too many failed attempts", "Try again in 1m0s.")
+	if ra := r.Header.Get("Retry-After"); ra != "60" {
+		t.Errorf("Retry-After = %q, want 60", ra)
+	}
+	c.do(http.MethodPost, "/console/login", url.Values{"username": {"alice"}, "password": {password}}, nil).
+		want(t, http.StatusTooManyRequests, "Too many failed attempts")
+	c.get("/console/").redirectsTo(t, "/console/login")
+}
+
 func TestLoginShowsDashboard(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)

@@ -8,7 +8,6 @@ import (
 	"github.com/vigil-ts/vigil/internal/cases"
 	"github.com/vigil-ts/vigil/internal/check"
 	"github.com/vigil-ts/vigil/internal/detect"
-	"github.com/vigil-ts/vigil/internal/policy"
 	"github.com/vigil-ts/vigil/internal/store"
 )
 
@@ -167,28 +166,4 @@ func highlight(field, text string, fs []detect.Finding) highlighted {
 		h.Segments = append(h.Segments, segment{Text: text[pos:]})
 	}
 	return h
-}
-
-type policyData struct {
-	Category   string
-	Categories []string
-	Version    int64
-	Effective  string
-}
-
-// policyPage shows the policy in force for a category.
-func (c *server) policyPage(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	if v.mp == nil {
-		return c.noMarketplace(w, r, v)
-	}
-	eff, err := c.d.Policies.Get(r.Context(), v.mp.ID)
-	if err != nil {
-		return err
-	}
-	cat := r.URL.Query().Get("category")
-	y, err := policy.Marshal(eff.Compiled.Policy(cat))
-	if err != nil {
-		return err
-	}
-	return c.render(w, r, http.StatusOK, "policy", policyData{Category: cat, Categories: eff.Compiled.Categories(), Version: eff.Version, Effective: string(y)})
 }

@@ -34,7 +34,9 @@ type listingData struct {
 	form
 	ID, Title, Category, AccountID string
 	Trust                          listing.Trust
-	History                        []listingMoveRow
+	// Images are its pictures, shown as the viewer's settings say.
+	Images  contentImages
+	History []listingMoveRow
 	// Moves are the statuses a moderator may move it to now; Work shows
 	// the forms.
 	Moves []string
@@ -54,7 +56,8 @@ func (c *server) loadListing(ctx context.Context, v *viewer, id string) (listing
 	}
 	var data struct{ Title, Category string }
 	_ = json.Unmarshal(e.Data, &data) // validated on the way in
-	d := listingData{ID: id, Title: data.Title, Category: data.Category, AccountID: e.AccountID, Trust: tr, Work: v.works()}
+	d := listingData{ID: id, Title: data.Title, Category: data.Category, AccountID: e.AccountID, Trust: tr, Work: v.works(),
+		Images: imagesOf(e.Data, data.Title)}
 	hist, err := c.d.Cases.Listings.HistoryOf(ctx, mp, id, 200)
 	if err != nil {
 		return d, err

@@ -164,6 +164,8 @@ type layout struct {
 	CSRF         string
 	// HXHeaders makes htmx send the CSRF token with every request.
 	HXHeaders string
+	// BodyClass applies the user's own settings (see bodyClasses).
+	BodyClass string
 	Nav       []navLink
 	Notice    string
 	Version   string
@@ -183,6 +185,7 @@ func nav(v *viewer, path string) []navLink {
 		{Label: "Accounts", Href: consolePath + "accounts"}, {Label: "Recommendations", Href: consolePath + "recommendations"},
 		{Label: "Appeals", Href: consolePath + "appeals"},
 		{Label: "Policy", Href: consolePath + "policy"},
+		{Label: "Rules", Href: consolePath + "rules"},
 		{Label: "Transparency", Href: consolePath + "transparency"},
 		{Label: "Audit log", Href: consolePath + "audit"}}
 	if v.admin() {
@@ -208,10 +211,6 @@ func nav(v *viewer, path string) []navLink {
 // viewer. It executes into a buffer first so that a template error yields
 // an error page, not half a page.
 func (c *server) render(w http.ResponseWriter, r *http.Request, status int, page string, data any) error {
-	t, ok := c.pages[page]
-	if !ok {
-		return fmt.Errorf("console: no template for page %q", page)
-	}
 	l := layout{Version: c.d.Version, Data: data, Notice: notice(r.URL.Query().Get("done"))}
 	if v := viewerFrom(r.Context()); v != nil {
 		l.User, l.Marketplace, l.CSRF, l.Nav = &v.user, v.mp, v.session.CSRFToken, nav(v, r.URL.Path)
@@ -223,11 +222,24 @@ func (c *server) render(w http.ResponseWriter, r *http.Request, status int, page
 			return err
 		}
 		l.HXHeaders = string(hx)
+		l.BodyClass = c.bodyClasses(r.Context(), v)
 		l.SwitchPath = switchPath(r, l.Nav)
 	}
+	return c.fragment(w, status, page, "layout", l)
+}
+
+// fragment writes the template name of page's set: "layout" for the whole
+// page (see render), or a piece of it that htmx swaps in, such as the
+// policy editor's lint result. It executes into a buffer first so that a
+// template error yields an error page, not half a page.
+func (c *server) fragment(w http.ResponseWriter, status int, page, name string, data any) error {
+	t, ok := c.pages[page]
+	if !ok {
+		return fmt.Errorf("console: no template for page %q", page)
+	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", l); err != nil {
-		return fmt.Errorf("render %s: %w", page, err)
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		return fmt.Errorf("render %s (%s): %w", page, name, err)
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
@@ -328,6 +340,8 @@ func notice(code string) string {
 		return "The appeal was escalated to a senior reviewer; its due time is unchanged."
 	case "recommendation-approved":
 		return "The recommendation was approved and applied to the account as your decision."
+	case "settings-saved":
+		return "Your settings were saved. They apply to every page you open from now on."
 	case "recommendation-rejected":
 		return "The recommendation was rejected. The account's timeline records why."
 	}

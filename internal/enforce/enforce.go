@@ -381,7 +381,7 @@ func (s *Service) SetTierTx(ctx context.Context, tx *store.Tx, marketplaceID str
 		return a, nil, err
 	}
 	if stmt != nil {
-		if err := s.issue(ctx, tx, c, *stmt); err != nil {
+		if err := s.issue(ctx, tx, c.st.MarketplaceID, *stmt); err != nil {
 			return a, nil, err
 		}
 	}
@@ -506,7 +506,7 @@ func (s *Service) ImposeTx(ctx context.Context, tx *store.Tx, marketplaceID stri
 	if err := s.record(ctx, tx, c, by, &a, d); err != nil {
 		return a, nil, err
 	}
-	if err := s.issue(ctx, tx, c, st); err != nil {
+	if err := s.issue(ctx, tx, c.st.MarketplaceID, st); err != nil {
 		return a, nil, err
 	}
 	if err := s.notify(ctx, tx, marketplaceID, EventSanctionImposed, map[string]any{"account_id": accountID, "sanction": sanctionView(row),

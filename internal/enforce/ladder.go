@@ -192,6 +192,12 @@ func sanctionTier(kind string) string {
 	return Restricted
 }
 
+// SanctionTier is the tier with the same reach as a sanction kind: a
+// temporary suspension counts as suspended, a permanent ban as blocked,
+// a lost privilege as restricted. Its role imposes the sanction, and its
+// appeal SLA and window apply to the sanction's appeal.
+func SanctionTier(kind string) string { return sanctionTier(kind) }
+
 // Terminates reports whether a tier or sanction ends the relationship with
 // the account: the notice period of business users applies to it (P2B).
 func Terminates(tier, sanction string) bool { return tier == Blocked || sanction == PermanentBan }

@@ -1,12 +1,16 @@
 package enforce
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/vigil-ts/vigil/internal/dsa"
+	"github.com/vigil-ts/vigil/internal/policy"
 	"github.com/vigil-ts/vigil/internal/store"
 )
 
@@ -38,9 +42,18 @@ type Statement struct {
 	// NoticeException is the P2B exception that allowed terminating a
 	// business user without notice.
 	NoticeException string `json:"notice_exception,omitempty"`
+	// Content is the item of content a content restriction is about; nil
+	// for an account restriction.
+	Content *StatementContent `json:"content,omitempty"`
 	// DSA is the record in the EU Transparency Database's field names and
 	// values, free of personal data.
 	DSA map[string]any `json:"dsa"`
+}
+
+// StatementContent is the item of content a statement is about.
+type StatementContent struct {
+	Type string `json:"type" enum:"listing,message,review"`
+	ID   string `json:"id"`
 }
 
 // StatementRestriction is what a statement restricts.
@@ -81,6 +94,15 @@ type AppealPath struct {
 	Deadline time.Time `json:"deadline"`
 	// DecidedWithin is the SLA of the appeal's review, from filing.
 	DecidedWithin string `json:"decided_within,omitempty"`
+	// Against is what an appeal names for a content restriction: the
+	// check's decision or the case (POST /v1/appeals decision).
+	Against *AppealRef `json:"against,omitempty"`
+}
+
+// AppealRef names the decision a complaint is against.
+type AppealRef struct {
+	Type string `json:"type" enum:"case,decision"`
+	ID   string `json:"id"`
 }
 
 // restricts reports whether a tier or sanction restricts the account,
@@ -161,11 +183,17 @@ func (s *Service) statement(c *step, by Decider, a store.EnforcementAction, d De
 		Restriction: StatementRestriction{Tier: tier, Sanction: sanction, Description: desc, Scope: lost, Start: start, End: end},
 		Facts:       strings.TrimSpace(facts), Source: d.Source, AutomatedDetection: automatedDetection(d.Source), AutomatedDecision: !by.Human,
 		Ground: ground, Business: c.business, NoticeException: d.Exception,
-		Redress: Redress{Appeal: appeal,
-			OutOfCourt: "You may refer the decision to a certified out-of-court dispute settlement body.",
-			Judicial:   "You may challenge the decision before the competent court."}}
-	st.DSA = dsaRecord(st, g.Category, d.Notifier)
+		Redress: redress(appeal)}
+	st.DSA = dsaRecord(st, g, d.Notifier, e.DSA, tier+sanction, "account")
 	return st
+}
+
+// redress are the ways to contest a decision: the internal appeal, then
+// out of court and the courts (DSA art. 20, 21).
+func redress(appeal AppealPath) Redress {
+	return Redress{Appeal: appeal,
+		OutOfCourt: "You may refer the decision to a certified out-of-court dispute settlement body.",
+		Judicial:   "You may challenge the decision before the competent court."}
 }
 
 // detectedBy explains in words which automated means found the problem.
@@ -182,71 +210,87 @@ func detectedBy(source string) string {
 }
 
 // dsaRecord is the statement in the EU DSA Transparency Database's field
-// names and values (R-C2). It carries no personal data: the platform's
-// unique id is the statement's own id, not the account's.
-func dsaRecord(st Statement, category, notifier string) map[string]any {
+// names and values, with no personal data: the restriction's decision
+// fields, content types and territory come from the policy's DSA mapping
+// (key: the tier, the sanction or the content restriction), the category
+// from the ground.
+func dsaRecord(st Statement, g policy.Ground, notifier string, m policy.DSA, key, content string) map[string]any {
 	date := func(t time.Time) string { return t.UTC().Format("2006-01-02") }
+	category, _ := dsa.Category(g.Category)
+	ct := m.Content[content]
 	r := map[string]any{
 		"puid":                st.ID,
-		"decision_facts":      st.Facts,
+		"decision_facts":      clip(st.Facts, dsaMaxFacts),
 		"category":            category,
-		"content_type":        []string{"CONTENT_TYPE_OTHER"},
-		"content_type_other":  "marketplace account",
+		"content_type":        slices.Clone(ct.Types),
+		"territorial_scope":   slices.Clone(m.TerritorialScope),
 		"automated_detection": map[bool]string{true: "Yes", false: "No"}[st.AutomatedDetection],
 		"automated_decision":  map[bool]string{true: "AUTOMATED_DECISION_FULLY", false: "AUTOMATED_DECISION_NOT_AUTOMATED"}[st.AutomatedDecision],
 		"application_date":    date(st.EffectiveAt),
 		"content_date":        date(st.IssuedAt),
 		"account_type":        map[bool]string{true: "ACCOUNT_TYPE_BUSINESS", false: "ACCOUNT_TYPE_PRIVATE"}[st.Business],
 	}
+	if len(g.Specification) > 0 {
+		r["category_specification"] = slices.Clone(g.Specification)
+	}
+	if slices.Contains(ct.Types, dsa.ContentTypeOther) {
+		r["content_type_other"] = clip(ct.Other, dsaMaxText)
+	}
 	switch {
-	case st.Source == "report" && notifier == "trusted_flagger":
+	case st.Source == SourceReport && notifier == "trusted_flagger":
 		r["source_type"] = "SOURCE_TRUSTED_FLAGGER"
-	case st.Source == "report" && notifier != "internal":
+	case st.Source == SourceReport && notifier != "internal":
 		r["source_type"] = "SOURCE_ARTICLE_16"
 	default:
 		r["source_type"] = "SOURCE_VOLUNTARY"
 	}
 	if st.Ground.Type == "illegal_content" {
 		r["decision_ground"] = "DECISION_GROUND_ILLEGAL_CONTENT"
-		r["illegal_content_legal_ground"], r["illegal_content_explanation"] = st.Ground.LegalGround, st.Facts
+		r["illegal_content_legal_ground"], r["illegal_content_explanation"] = clip(st.Ground.LegalGround, dsaMaxText), clip(st.Facts, dsaMaxExplanation)
 	} else {
 		r["decision_ground"] = "DECISION_GROUND_INCOMPATIBLE_CONTENT"
-		r["incompatible_content_ground"], r["incompatible_content_explanation"] = st.Ground.Clause, st.Facts
+		r["incompatible_content_ground"], r["incompatible_content_explanation"] = clip(st.Ground.Clause, dsaMaxText), clip(st.Facts, dsaMaxExplanation)
 	}
+	d := m.Decisions[key]
 	end := func(field string) {
 		if !st.Restriction.End.IsZero() {
 			r[field] = date(st.Restriction.End)
 		}
 	}
-	switch st.Restriction.Tier + st.Restriction.Sanction {
-	case Restricted, LiveSellingLoss:
-		r["decision_provision"] = "DECISION_PROVISION_PARTIAL_SUSPENSION"
-		end("end_date_service_restriction")
-	case Suspended, TemporarySuspension:
-		r["decision_account"], r["decision_provision"] = "DECISION_ACCOUNT_SUSPENDED", "DECISION_PROVISION_TOTAL_SUSPENSION"
-		end("end_date_account_restriction")
-	case Blocked, PermanentBan:
-		r["decision_account"], r["decision_provision"] = "DECISION_ACCOUNT_TERMINATED", "DECISION_PROVISION_TOTAL_TERMINATION"
-	case EarlyPayoutLoss, RaisedCommission:
-		r["decision_monetary"] = "DECISION_MONETARY_OTHER"
-		r["decision_monetary_other"] = st.Restriction.Description
-		end("end_date_monetary_restriction")
+	set := func(field, value, endField string) {
+		if value != "" {
+			r[field] = value
+			end(endField)
+		}
 	}
+	if len(d.Visibility) > 0 {
+		r["decision_visibility"] = slices.Clone(d.Visibility)
+		if d.VisibilityOther != "" {
+			r["decision_visibility_other"] = clip(d.VisibilityOther, dsaMaxText)
+		}
+		end("end_date_visibility_restriction")
+	}
+	set("decision_monetary", d.Monetary, "end_date_monetary_restriction")
+	if d.Monetary == dsa.MonetaryOther {
+		r["decision_monetary_other"] = clip(cmp.Or(d.MonetaryOther, st.Restriction.Description), dsaMaxText)
+	}
+	set("decision_provision", d.Provision, "end_date_service_restriction")
+	set("decision_account", d.Account, "end_date_account_restriction")
 	return r
 }
 
 // issue stores a statement and sends it to the marketplace for the
 // account holder.
-func (s *Service) issue(ctx context.Context, tx *store.Tx, c *step, st Statement) error {
+func (s *Service) issue(ctx context.Context, tx *store.Tx, marketplaceID string, st Statement) error {
 	b, err := json.Marshal(st)
 	if err != nil {
 		return err
 	}
-	if err := tx.InsertStatement(ctx, store.Statement{MarketplaceID: c.st.MarketplaceID, ID: st.ID, AccountID: st.AccountID,
+	if err := tx.InsertStatement(ctx, store.Statement{MarketplaceID: marketplaceID, ID: st.ID, AccountID: st.AccountID,
 		ActionID: st.ActionID, CreatedAt: st.IssuedAt, EffectiveAt: st.EffectiveAt, Content: b}); err != nil {
 		return fmt.Errorf("store statement: %w", err)
 	}
-	return s.notify(ctx, tx, c.st.MarketplaceID, EventStatement, st)
+	return s.notify(ctx, tx, marketplaceID, EventStatement, st)
 }
 
 // Statements returns an account's statements of reasons, newest first.

@@ -83,6 +83,11 @@ func Parse(env Envelope, now time.Time) (Event, error) {
 		c.fail("occurred_at", "required (RFC 3339 timestamp)")
 	} else if env.OccurredAt.After(now.Add(24 * time.Hour)) {
 		c.fail("occurred_at", "is more than 24 hours in the future")
+	} else if env.OccurredAt.Before(minOccurredAt) {
+		// A zero time sent with a zone offset ("0001-01-01T00:00:00+01:00")
+		// is not IsZero, and before year 0 in UTC it cannot be rendered
+		// as JSON again.
+		c.fail("occurred_at", "is before 1970-01-01T00:00:00Z")
 	}
 	if c.err != nil {
 		return Event{}, c.err
@@ -102,6 +107,9 @@ func Parse(env Envelope, now time.Time) (Event, error) {
 	if !utf8.Valid(compact.Bytes()) {
 		return Event{}, &FieldError{Field: "data", Msg: "invalid UTF-8"}
 	}
+	if hasNUL(compact.Bytes()) {
+		return Event{}, &FieldError{Field: "data", Msg: `contains a NUL character (\u0000), which text cannot hold`}
+	}
 	payload := spec.new()
 	if err := json.Unmarshal(compact.Bytes(), payload); err != nil {
 		return Event{}, decodeError(err)
@@ -114,6 +122,25 @@ func Parse(env Envelope, now time.Time) (Event, error) {
 		ID: env.ID, Type: env.Type, OccurredAt: env.OccurredAt.UTC().Truncate(time.Microsecond),
 		Data: compact.Bytes(), Subject: subject, AccountID: account, Payload: payload,
 	}, nil
+}
+
+// minOccurredAt is the earliest occurred_at accepted.
+var minOccurredAt = time.Unix(0, 0)
+
+// hasNUL reports whether valid JSON holds a NUL character: the escape
+// \u0000 in a string. The store's text columns (PostgreSQL's) refuse NUL,
+// so one such event would fail its whole batch.
+func hasNUL(data []byte) bool {
+	for i := 0; i < len(data); i++ {
+		if data[i] != '\\' {
+			continue
+		}
+		if i+5 < len(data) && data[i+1] == 'u' && string(data[i+2:i+6]) == "0000" {
+			return true
+		}
+		i++ // the escaped character, which may be a backslash
+	}
+	return false
 }
 
 // decodeError turns a JSON type mismatch into a FieldError with the path.

@@ -51,6 +51,11 @@ func (e Event) Identifiers() []Identifier {
 	return out
 }
 
+// NormaliseIdentifier returns v as identifiers of kind are stored, so
+// that a lookup (such as the console's search by email or phone) compares
+// equal to what events recorded; "" when nothing of it is kept.
+func NormaliseIdentifier(kind, v string) string { return normalise(kind, v) }
+
 // normalise makes equal identifiers compare equal: emails case-folded,
 // phones reduced to their digits (with a leading + kept).
 func normalise(kind, v string) string {

@@ -107,6 +107,9 @@ func (p *AccountUpserted) validate(c *check, _ string) (Subject, string) {
 	c.maxLen("data.ip", p.IP, 64)
 	c.maxLen("data.device_id", p.DeviceID, maxID)
 	c.maxLen("data.display_name", p.DisplayName, maxShort)
+	if r := p.RegisteredAt; r != nil && (r.Before(minOccurredAt) || r.UTC().Year() > 9999) {
+		c.fail("data.registered_at", "must be between 1970 and 9999")
+	}
 	if len(p.PaymentFingerprints) > 50 {
 		c.fail("data.payment_fingerprints", "more than 50 entries")
 	}

@@ -29,10 +29,20 @@ type Config struct {
 	Workers int
 	// PollInterval is how often idle workers look for new jobs.
 	PollInterval time.Duration
+	// JobTimeout is the longest a job may run before its context is
+	// cancelled (default a minute, unless its worker sets its own). A job
+	// left running by a process that died is retried RescueMargin after
+	// its timeout.
+	JobTimeout time.Duration
 	// Periodic jobs run on one process at a time (River's leader).
 	Periodic []*river.PeriodicJob
 	Log      *slog.Logger
 }
+
+// RescueMargin is how long after its timeout a job still marked running
+// is taken for orphaned (its process died) and retried: time for a job
+// that did stop at its timeout to record that.
+const RescueMargin = 10 * time.Second
 
 // Inserter queues jobs inside a transaction; River's Client is one. Services
 // take this rather than the client, which needs their workers first.
@@ -51,6 +61,10 @@ func New(db *store.DB, workers *river.Workers, cfg Config) (*Client, error) {
 	} else {
 		driver = riverdatabasesql.New(db.W)
 	}
+	timeout := cfg.JobTimeout
+	if timeout <= 0 {
+		timeout = time.Minute
+	}
 	rc := &river.Config{
 		Logger:                      cfg.Log,
 		FetchPollInterval:           cfg.PollInterval,
@@ -58,6 +72,11 @@ func New(db *store.DB, workers *river.Workers, cfg Config) (*Client, error) {
 		CompletedJobRetentionPeriod: 7 * 24 * time.Hour,
 		// No LISTEN/NOTIFY through database/sql: workers poll.
 		PollOnly: true,
+		// River's default leaves a job that was running when its process
+		// was killed stuck for an hour; no job outlives its timeout, so
+		// one still running a little after it is orphaned.
+		JobTimeout:           timeout,
+		RescueStuckJobsAfter: timeout + RescueMargin,
 	}
 	if cfg.Work {
 		n := max(cfg.Workers, 1)

@@ -74,6 +74,33 @@ func (s *Service) Subscribe(ctx context.Context, actor audit.Actor, marketplaceI
 	return sub, err
 }
 
+// RotateSecret gives a subscription a new secret, returned once: until
+// overlap has passed, deliveries carry signatures by both the new and the
+// old secret, so the receiver can switch without losing a delivery.
+func (s *Service) RotateSecret(ctx context.Context, actor audit.Actor, marketplaceID, id string, overlap time.Duration) (store.WebhookSubscription, error) {
+	if overlap < 0 || overlap > 7*24*time.Hour {
+		return store.WebhookSubscription{}, fmt.Errorf("%w: the overlap must be between 0 and 7 days", ErrInvalid)
+	}
+	secret, err := webhook.NewSecret()
+	if err != nil {
+		return store.WebhookSubscription{}, err
+	}
+	now := s.Now()
+	var sub store.WebhookSubscription
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.RotateWebhookSecret(ctx, marketplaceID, id, secret, now.Add(overlap)); err != nil {
+			return err
+		}
+		var err error
+		if sub, err = tx.WebhookSubscription(ctx, marketplaceID, id); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, marketplaceID, actor, "webhook.secret_rotated", "webhook_subscription", id,
+			map[string]any{"previous_until": sub.PreviousUntil}, now)
+	})
+	return sub, err
+}
+
 // Unsubscribe disables a subscription; pending deliveries to it stop.
 func (s *Service) Unsubscribe(ctx context.Context, actor audit.Actor, marketplaceID, id string) error {
 	return s.DB.InTx(ctx, func(tx *store.Tx) error {
@@ -182,6 +209,8 @@ func (DeliverArgs) InsertOpts() river.InsertOpts {
 // Worker returns the River worker that performs deliveries.
 func (s *Service) Worker() river.Worker[DeliverArgs] { return &worker{s: s} }
 
+// worker has no timeout of its own: it takes the job client's, which is
+// also how soon a delivery orphaned by a crashed process is retried.
 type worker struct {
 	river.WorkerDefaults[DeliverArgs]
 	s *Service
@@ -192,23 +221,21 @@ func (w *worker) NextRetry(job *river.Job[DeliverArgs]) time.Time {
 	return w.s.Now().Add(webhook.Backoff(job.Attempt))
 }
 
-func (w *worker) Timeout(*river.Job[DeliverArgs]) time.Duration { return time.Minute }
-
 func (w *worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	s := w.s
 	d, err := s.DB.WebhookDelivery(ctx, job.Args.DeliveryID)
 	if err != nil {
-		return river.JobCancel(err)
+		return lookupFailed(err)
 	}
 	sub, err := s.DB.WebhookSubscription(ctx, d.MarketplaceID, d.SubscriptionID)
 	if err != nil {
-		return river.JobCancel(err)
+		return lookupFailed(err)
 	}
 	if !sub.DisabledAt.IsZero() {
 		err := fmt.Errorf("subscription disabled: %s", sub.DisabledReason)
 		return river.JobCancel(errors.Join(err, s.record(ctx, d.ID, store.DeliveryFailed, 0, err.Error())))
 	}
-	res := s.Sender.Deliver(ctx, sub.URL, sub.Secret, d.ID, []byte(d.Payload))
+	res := s.Sender.Deliver(ctx, sub.URL, sub.Secrets(s.Now()), d.ID, []byte(d.Payload))
 	switch {
 	case res.Err == nil:
 		return s.record(ctx, d.ID, store.DeliveryDelivered, res.StatusCode, "")
@@ -231,6 +258,16 @@ func (w *worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	default:
 		return errors.Join(res.Err, s.record(ctx, d.ID, store.DeliveryPending, res.StatusCode, res.Err.Error()))
 	}
+}
+
+// lookupFailed gives up a delivery whose row or subscription is gone, and
+// retries one that could not be read: a timeout or a lost connection must
+// not drop a webhook for good.
+func lookupFailed(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return river.JobCancel(err)
+	}
+	return err
 }
 
 func (s *Service) record(ctx context.Context, id, status string, code int, errText string) error {

@@ -140,6 +140,9 @@ func Default() *Policy {
 			// Vigil's choice: R-R5's example, 70 reports at once, is far
 			// above it.
 			Spike: Rate{Max: 10, Window: Hours(1)},
+			// Vigil's choice: far above what a person reports honestly,
+			// low enough to stop a script flooding the queue.
+			ReporterRate: Rate{Max: 30, Window: Hours(1)},
 			// R-R4: trusted flaggers first; Vigil's choice: their cases are
 			// due within a day, as safety's are.
 			TrustedFlaggerSLA: Hours(24),
@@ -163,9 +166,9 @@ func Default() *Policy {
 			Templates: []Template{
 				{ID: "no_violation", Action: "dismiss", Text: "We reviewed the report and found no breach of our rules."},
 				{ID: "unfounded", Action: "dismiss", Text: "The report is manifestly unfounded."},
-				{ID: "content_removed", Action: "remove_content", Text: "The content breached our rules and was removed."},
-				{ID: "listing_paused", Action: "pause_listing", Text: "The listing is paused until the seller corrects it."},
-				{ID: "changes_requested", Action: "request_changes", Text: "The seller was asked to correct the listing."},
+				{ID: "content_removed", Action: "remove_content", Text: "The content breached our rules and was removed.", Ground: "other"},
+				{ID: "listing_paused", Action: "pause_listing", Text: "The listing is paused until the seller corrects it.", Ground: "misleading_content"},
+				{ID: "changes_requested", Action: "request_changes", Text: "The seller was asked to correct the listing.", Ground: "misleading_content"},
 				{ID: "warned", Action: "warn", Text: "The account holder was warned about our rules."},
 			},
 		},
@@ -206,6 +209,7 @@ func Default() *Policy {
 				"blocked":    "Your account has been blocked for violating the community guidelines. You can appeal within 7 days of the block.",
 			},
 			Grounds: defaultGrounds(),
+			DSA:     defaultDSA(),
 			Templates: []EnforcementTemplate{
 				{ID: "counterfeit", Ground: "counterfeit", Text: "Listings offered counterfeit goods, which our terms prohibit."},
 				{ID: "scam", Ground: "fraud", Text: "The account took part in a scam against other members."},
@@ -249,24 +253,30 @@ func Default() *Policy {
 			StaleAfter:   Days(21), // R-L8: from day 21, hidden or expired
 			StaleAction:  "hide",   // R-P3: the lesser of hide and expire
 		},
+		Published: defaultPublished(), // R-C7: what the public policy page says about the marketplace
 	}
 }
 
 // defaultGrounds are the clauses of a typical marketplace's terms that a
 // restriction cites, with their EU Transparency Database categories.
 func defaultGrounds() map[string]Ground {
+	g := func(clause, category string, keywords ...string) Ground {
+		return Ground{Clause: clause, Category: category, Specification: keywords}
+	}
 	return map[string]Ground{
-		"fraud":                 {Clause: "Fraud and scams", Category: "STATEMENT_CATEGORY_SCAMS_AND_FRAUD"},
-		"counterfeit":           {Clause: "Counterfeit goods", Category: "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS"},
-		"intellectual_property": {Clause: "Intellectual property (accepted DMCA takedowns)", Category: "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS", Illegal: true, LegalGround: "Copyright infringement notified under 17 U.S.C. § 512 / Directive 2001/29/EC"},
-		"prohibited_items":      {Clause: "Prohibited and restricted items", Category: "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS"},
-		"harassment":            {Clause: "Respectful behaviour", Category: "STATEMENT_CATEGORY_CYBER_VIOLENCE"},
-		"hate":                  {Clause: "Hateful conduct", Category: "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH"},
-		"misleading_content":    {Clause: "Accurate listings", Category: "STATEMENT_CATEGORY_CONSUMER_INFORMATION"},
-		"spam":                  {Clause: "Spam and platform manipulation", Category: "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE"},
-		"fulfilment":            {Clause: "Shipping and fulfilment", Category: "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE"},
-		"fake_reviews":          {Clause: "Authentic reviews", Category: "STATEMENT_CATEGORY_CONSUMER_INFORMATION"},
-		"other":                 {Clause: "Terms of service", Category: "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE"},
+		"fraud":       g("Fraud and scams", "STATEMENT_CATEGORY_SCAMS_AND_FRAUD"),
+		"phishing":    g("Phishing and malicious links", "STATEMENT_CATEGORY_SCAMS_AND_FRAUD", "KEYWORD_PHISHING"),
+		"counterfeit": g("Counterfeit goods", "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS", "KEYWORD_TRADEMARK_INFRINGEMENT"),
+		"intellectual_property": {Clause: "Intellectual property (accepted DMCA takedowns)", Category: "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS",
+			Specification: []string{"KEYWORD_COPYRIGHT_INFRINGEMENT"}, Illegal: true, LegalGround: "Copyright infringement notified under 17 U.S.C. § 512 / Directive 2001/29/EC"},
+		"prohibited_items":   g("Prohibited and restricted items", "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS", "KEYWORD_PROHIBITED_PRODUCTS"),
+		"harassment":         g("Respectful behaviour", "STATEMENT_CATEGORY_CYBER_VIOLENCE", "KEYWORD_CYBER_HARASSMENT"),
+		"hate":               g("Hateful conduct", "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH", "KEYWORD_HATE_SPEECH"),
+		"misleading_content": g("Accurate listings", "STATEMENT_CATEGORY_CONSUMER_INFORMATION", "KEYWORD_MISLEADING_INFO_GOODS_SERVICES"),
+		"spam":               g("Spam and platform manipulation", "STATEMENT_CATEGORY_OTHER_VIOLATION_TC"),
+		"fulfilment":         g("Shipping and fulfilment", "STATEMENT_CATEGORY_OTHER_VIOLATION_TC"),
+		"fake_reviews":       g("Authentic reviews", "STATEMENT_CATEGORY_CONSUMER_INFORMATION", "KEYWORD_INAUTHENTIC_USER_REVIEWS"),
+		"other":              g("Terms of service", "STATEMENT_CATEGORY_OTHER_VIOLATION_TC"),
 	}
 }
 
@@ -317,6 +327,11 @@ func defaultOutcomes() Outcomes {
 	v := func(outcome, severity, clause string) Verdict {
 		return Verdict{Outcome: outcome, Severity: severity, Clause: clause}
 	}
+	// cites is a verdict that restricts content, with the ground its
+	// statement of reasons cites.
+	cites := func(outcome, severity, clause, ground string) Verdict {
+		return Verdict{Outcome: outcome, Severity: severity, Clause: clause, Ground: ground}
+	}
 	return Outcomes{
 		Listing: Mapping{
 			// Anything a detector flags that has no entry of its own goes to
@@ -324,17 +339,17 @@ func defaultOutcomes() Outcomes {
 			// automated checks").
 			Fallback:                v(PendingReview, SeverityLow, "Listings flagged by automated checks are reviewed before publishing (R-L6)"),
 			"listing.manual_review": v(PendingReview, SeverityLow, "Listings in this category are reviewed by a person before publishing (R-L6)"),
-			"required.":             v(ChangesRequested, SeverityLow, "Listings must include all required information (R-L1)"),
-			"category.prohibited":   v(Rejected, SeverityHigh, "Prohibited items and categories (R-L2)"),
-			"text.prohibited":       v(Rejected, SeverityHigh, "Prohibited items and categories (R-L2)"),
-			"price.zero":            v(ChangesRequested, SeverityLow, "Listings must state a real price (R-L3)"),
+			"required.":             cites(ChangesRequested, SeverityLow, "Listings must include all required information (R-L1)", "misleading_content"),
+			"category.prohibited":   cites(Rejected, SeverityHigh, "Prohibited items and categories (R-L2)", "prohibited_items"),
+			"text.prohibited":       cites(Rejected, SeverityHigh, "Prohibited items and categories (R-L2)", "prohibited_items"),
+			"price.zero":            cites(ChangesRequested, SeverityLow, "Listings must state a real price (R-L3)", "misleading_content"),
 			"price.":                v(PendingReview, SeverityMedium, "Prices must be realistic for the category (R-L3)"),
 			"listing.counterfeit":   v(PendingReview, SeverityHigh, "Counterfeit goods (R-L3)"),
 			"duplicate.":            v(PendingReview, SeverityMedium, "Duplicate listings (R-L4)"),
 			// SMG: disallowed links are corrected before going live.
-			"contact.":      v(ChangesRequested, SeverityLow, "Contact details and links stay out of listings (R-L5)"),
+			"contact.":      cites(ChangesRequested, SeverityLow, "Contact details and links stay out of listings (R-L5)", "other"),
 			"link.":         v(PendingReview, SeverityMedium, "Suspicious links (R-L5)"),
-			"link.phishing": v(Rejected, SeverityCritical, "Phishing and malicious links (R-L5)"),
+			"link.phishing": cites(Rejected, SeverityCritical, "Phishing and malicious links (R-L5)", "phishing"),
 			"scam.":         v(PendingReview, SeverityHigh, "Scams and fraud (R-M3)"),
 			// R-E1: a flagged account's new listings are screened more
 			// strictly: a person sees them first; an account that may not
@@ -342,17 +357,17 @@ func defaultOutcomes() Outcomes {
 			"account.flagged": v(PendingReview, SeverityLow, "Stricter screening of accounts under closer review (R-E1)"),
 			// R-L7: the seller verifies email and phone; nothing a moderator
 			// could change, so the seller is asked to.
-			"seller.contact_unverified": v(ChangesRequested, SeverityLow, "Contact Verified is required before publishing (R-L7)"),
-			"account.restricted":        v(Rejected, SeverityMedium, "Restricted, suspended and blocked accounts cannot create listings (R-E1)"),
+			"seller.contact_unverified": cites(ChangesRequested, SeverityLow, "Contact Verified is required before publishing (R-L7)", "other"),
+			"account.restricted":        cites(Rejected, SeverityMedium, "Restricted, suspended and blocked accounts cannot create listings (R-E1)", "other"),
 		},
 		Message: Mapping{
 			Fallback:            v(Allow, SeverityLow, "Messages (R-M1–R-M3)"),
 			"contact.":          v(Mask, SeverityLow, "Contact details stay on the platform (R-M1)"),
-			"spam.rate_limit":   v(Block, SeverityMedium, "Limit on new conversations per hour (R-M2)"),
-			"account.suspended": v(Block, SeverityMedium, "Suspended and blocked accounts cannot send messages (R-E1)"),
+			"spam.rate_limit":   cites(Block, SeverityMedium, "Limit on new conversations per hour (R-M2)", "spam"),
+			"account.suspended": cites(Block, SeverityMedium, "Suspended and blocked accounts cannot send messages (R-E1)", "other"),
 			"text.":             v(Warn, SeverityMedium, "Prohibited words and insults (R-L2, R-V1)"),
 			"link.":             v(Warn, SeverityMedium, "Suspicious links (R-M3)"),
-			"link.phishing":     v(Block, SeverityCritical, "Phishing links (R-M3)"),
+			"link.phishing":     cites(Block, SeverityCritical, "Phishing links (R-M3)", "phishing"),
 			// R-M3: warn the recipient and flag for a moderator; holding
 			// every scam-like message would delay honest ones (R-P3).
 			"scam.": {Outcome: Warn, Severity: SeverityHigh, Clause: "Scam patterns: off-platform payment, urgency, advance fees, fake shipping agents (R-M3)", Flag: true},
@@ -360,20 +375,20 @@ func defaultOutcomes() Outcomes {
 		Review: Mapping{
 			// R-V2's signals go to the review queue unless listed below.
 			Fallback:                 v(Hold, SeverityLow, "Reviews flagged by automated checks are checked before publishing (R-V2)"),
-			"review.not_verified":    v(Reject, SeverityMedium, "Only verified purchasers can review (R-V1)"),
-			"review.duplicate_order": v(Reject, SeverityLow, "One review per order (R-V1)"),
-			"review.too_early":       v(Reject, SeverityLow, "Reviews open only some time after delivery (R-V1)"),
-			"review.too_short":       v(Reject, SeverityLow, "Reviews need a minimum length (R-V1)"),
-			"review.edit_locked":     v(Reject, SeverityLow, "Reviews are locked after the edit window (R-V1)"),
+			"review.not_verified":    cites(Reject, SeverityMedium, "Only verified purchasers can review (R-V1)", "fake_reviews"),
+			"review.duplicate_order": cites(Reject, SeverityLow, "One review per order (R-V1)", "fake_reviews"),
+			"review.too_early":       cites(Reject, SeverityLow, "Reviews open only some time after delivery (R-V1)", "fake_reviews"),
+			"review.too_short":       cites(Reject, SeverityLow, "Reviews need a minimum length (R-V1)", "other"),
+			"review.edit_locked":     cites(Reject, SeverityLow, "Reviews are locked after the edit window (R-V1)", "other"),
 			"review.new_reviewer":    v(LowPriority, SeverityLow, "Reviews from new accounts are shown with lower priority (R-V2)"),
 			"review.burst":           v(Hold, SeverityMedium, "Unusual bursts of reviews are checked (R-V2)"),
 			"review.similar":         v(Hold, SeverityMedium, "Copied review text (R-V2)"),
 			"review.rating_mismatch": v(Hold, SeverityLow, "Rating and text must agree (R-V2)"),
 			"review.cross":           v(Hold, SeverityMedium, "Buyers and sellers reviewing each other (R-V2)"),
 			"review.self":            {Outcome: Hold, Severity: SeverityHigh, Clause: "Self-reviews are not allowed (R-V2)", Flag: true},
-			"text.":                  v(Reject, SeverityMedium, "Profanity and personal attacks (R-V1)"),
+			"text.":                  cites(Reject, SeverityMedium, "Profanity and personal attacks (R-V1)", "harassment"),
 			"contact.":               v(Hold, SeverityLow, "Contact details stay out of reviews (R-M1)"),
-			"link.phishing":          v(Reject, SeverityCritical, "Phishing links (R-M3)"),
+			"link.phishing":          cites(Reject, SeverityCritical, "Phishing links (R-M3)", "phishing"),
 		},
 	}
 }

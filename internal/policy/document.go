@@ -63,7 +63,7 @@ func parse(data []byte) (*Document, Problems) {
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, Problems{syntaxProblem(err)}
+		return nil, Problems{syntaxProblem(err, data)}
 	}
 	if len(root.Content) == 0 {
 		return doc, nil // an empty document keeps every default
@@ -137,7 +137,12 @@ func Marshal(p *Policy) ([]byte, error) {
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
-	if err := enc.Encode(p); err != nil {
+	var n yaml.Node
+	if err := n.Encode(p); err != nil {
+		return nil, fmt.Errorf("marshal policy: %w", err)
+	}
+	markRemoved(&n, reflect.ValueOf(p).Elem(), reflect.ValueOf(Default()).Elem())
+	if err := enc.Encode(&n); err != nil {
 		return nil, fmt.Errorf("marshal policy: %w", err)
 	}
 	if err := enc.Close(); err != nil {

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -53,6 +54,9 @@ func (d *Duration) UnmarshalText(b []byte) error {
 		if err != nil {
 			return fmt.Errorf("%q is not a duration such as 24h, 7d or 1d12h", s)
 		}
+		if n > maxDays || n < -maxDays {
+			return fmt.Errorf("%q is longer than a duration can be (about 292 years)", s)
+		}
 		days, s = n, s[i+1:]
 	}
 	var rest time.Duration
@@ -62,6 +66,13 @@ func (d *Duration) UnmarshalText(b []byte) error {
 			return fmt.Errorf("%q is not a duration such as 24h, 7d or 1d12h", string(b))
 		}
 	}
-	*d = Duration(time.Duration(days)*24*time.Hour + rest)
+	whole := time.Duration(days) * 24 * time.Hour
+	if rest > 0 && whole > math.MaxInt64-rest || rest < 0 && whole < math.MinInt64-rest {
+		return fmt.Errorf("%q is longer than a duration can be (about 292 years)", string(b))
+	}
+	*d = Duration(whole + rest)
 	return nil
 }
+
+// maxDays is the most days a Duration holds.
+const maxDays = int64(math.MaxInt64 / (24 * time.Hour))

@@ -1,11 +1,13 @@
 package policy
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Problem is one thing wrong with a policy document.
@@ -88,8 +90,8 @@ func Lint(data []byte) Problems {
 }
 
 // syntaxProblem turns a YAML syntax error ("yaml: line 3: could not find
-// expected ':'") into a problem.
-func syntaxProblem(err error) Problem {
+// expected ':'") in data into a problem.
+func syntaxProblem(err error, data []byte) Problem {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	p := Problem{Message: "YAML syntax: " + msg}
 	if rest, ok := strings.CutPrefix(msg, "line "); ok {
@@ -99,5 +101,27 @@ func syntaxProblem(err error) Problem {
 			}
 		}
 	}
+	if p.Line == 0 {
+		// YAML names no line for the first one, and none for bytes it
+		// cannot read: those are found here.
+		p.Line = 1 + bytes.Count(data[:unreadable(data)], []byte("\n"))
+	}
 	return p
+}
+
+// unreadable returns the offset of the first byte of data that YAML
+// refuses to read (invalid UTF-8 or a control character), or 0.
+func unreadable(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+		case r == '\t' || r == '\n' || r == '\r' || r >= 0x20 && r <= 0x7e || r == 0x85 ||
+			r >= 0xa0 && r <= 0xd7ff || r >= 0xe000 && r <= 0xfffd || r >= 0x10000:
+			i += size
+			continue
+		}
+		return i
+	}
+	return 0
 }

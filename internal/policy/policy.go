@@ -22,6 +22,7 @@ type Policy struct {
 	Enforcement Enforcement `yaml:"enforcement"`
 	Appeals     Appeals     `yaml:"appeals"`
 	Freshness   Freshness   `yaml:"freshness"`
+	Published   Published   `yaml:"published"`
 }
 
 // Listing holds the pre-publish listing checks (R-L1–R-L6).
@@ -304,6 +305,10 @@ type Reports struct {
 	// Spike is the report count on one target or account within the window
 	// above which an alert is raised and the case goes to the top.
 	Spike Rate `yaml:"spike"`
+	// ReporterRate is how many reports one reporter may file within the
+	// window; more are refused with 429 until the window slides. Trusted
+	// flaggers and the marketplace's own staff are exempt.
+	ReporterRate Rate `yaml:"reporter_rate"`
 	// TrustedFlaggerSLA is the time to resolve a case a trusted flagger
 	// reported, when shorter than its group's.
 	TrustedFlaggerSLA Duration `yaml:"trusted_flagger_sla"`
@@ -372,6 +377,9 @@ type Template struct {
 	ID     string `yaml:"id"`
 	Action string `yaml:"action"`
 	Text   string `yaml:"text"`
+	// Ground is the enforcement ground the statement of reasons of a
+	// content restriction made with the template cites.
+	Ground string `yaml:"ground"`
 }
 
 // ReportGroup is one report reason group.
@@ -415,6 +423,8 @@ type Enforcement struct {
 	// statement of reasons names the clause and, for illegal content, the
 	// legal ground (R-E6, R-C2).
 	Grounds map[string]Ground `yaml:"grounds"`
+	// DSA maps restrictions onto the EU Transparency Database's fields.
+	DSA DSA `yaml:"dsa"`
 	// Logistics holds the fulfilment rules (R-E5).
 	Logistics Logistics `yaml:"logistics"`
 	// Templates are the reasons moderators pick from when they apply a
@@ -437,6 +447,9 @@ type Ground struct {
 	// Category is the EU Transparency Database statement category, e.g.
 	// STATEMENT_CATEGORY_SCAMS_AND_FRAUD.
 	Category string `yaml:"category"`
+	// Specification are the database's keywords that narrow the category
+	// (category_specification), e.g. KEYWORD_TRADEMARK_INFRINGEMENT.
+	Specification []string `yaml:"specification"`
 	// Illegal marks content illegal under law rather than only
 	// incompatible with the terms; LegalGround then names the law.
 	Illegal     bool   `yaml:"illegal"`
@@ -621,6 +634,9 @@ type Verdict struct {
 	// Flag opens a review item even when the outcome lets the content
 	// through (R-M3 "flag", R-R8 proactive cases).
 	Flag bool `yaml:"flag" json:"flag,omitempty"`
+	// Ground is the enforcement ground (enforcement.grounds) a statement
+	// of reasons for the decision cites; empty cites "other".
+	Ground string `yaml:"ground" json:"ground,omitempty"`
 }
 
 // Rule is a custom rule: a CEL expression over the entity and its context.

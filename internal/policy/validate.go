@@ -36,12 +36,20 @@ func validate(p *Policy) Problems {
 				ps.add(path, "%q is not a finding code, a prefix ending in \".\" (contact.) or %q", key, Fallback)
 			}
 			verdict(&ps, path, c, m[key])
+			cited(&ps, path, m[key].Ground, p.Enforcement.Grounds)
 		}
 	}
 	validateRules(&ps, p.Rules)
+	for i, r := range p.Rules {
+		cited(&ps, fmt.Sprintf("rules[%d]", i), r.Ground, p.Enforcement.Grounds)
+	}
+	for i, t := range p.Reports.Templates {
+		cited(&ps, fmt.Sprintf("reports.templates[%d]", i), t.Ground, p.Enforcement.Grounds)
+	}
 	validateRisk(&ps, &p.Risk)
 	validateReports(&ps, &p.Reports)
 	validateEnforcement(&ps, &p.Enforcement)
+	validatePublished(&ps, &p.Published)
 	a := &p.Appeals
 	for _, tier := range slices.Sorted(maps.Keys(a.SLA)) {
 		path := "appeals.sla" + mapKey(tier)
@@ -221,6 +229,7 @@ func validateReports(ps *Problems, r *Reports) {
 	}
 	positive(ps, "reports.sla", r.SLA)
 	rate(ps, "reports.spike", r.Spike)
+	rate(ps, "reports.reporter_rate", r.ReporterRate)
 	positive(ps, "reports.trusted_flagger_sla", r.TrustedFlaggerSLA)
 	if r.AtRisk < 0 || r.AtRisk >= 1 {
 		ps.add("reports.at_risk", "must be a share of the SLA from 0 to below 1, got %v", r.AtRisk)
@@ -319,9 +328,7 @@ func validateEnforcement(ps *Problems, e *Enforcement) {
 		if strings.TrimSpace(g.Clause) == "" {
 			ps.add(path+".clause", "is empty; name the clause of the terms")
 		}
-		if !strings.HasPrefix(g.Category, "STATEMENT_CATEGORY_") {
-			ps.add(path+".category", "%q is not an EU Transparency Database category such as STATEMENT_CATEGORY_SCAMS_AND_FRAUD", g.Category)
-		}
+		validateGround(ps, path, g)
 		if g.Illegal && strings.TrimSpace(g.LegalGround) == "" {
 			ps.add(path+".legal_ground", "is empty; illegal content needs the law it breaks")
 		}
@@ -340,6 +347,7 @@ func validateEnforcement(ps *Problems, e *Enforcement) {
 			ps.add(path+".text", "is empty; write the reason the statement of reasons gives")
 		}
 	}
+	validateDSA(ps, &e.DSA)
 	l := &e.Logistics
 	positive(ps, "enforcement.logistics.window", l.Window)
 	atLeast(ps, "enforcement.logistics.min_orders", l.MinOrders, 1)
@@ -387,6 +395,14 @@ func verdict(ps *Problems, path string, c Check, v Verdict) {
 	oneOf(ps, path+".severity", v.Severity, Severities(), "severity")
 	if strings.TrimSpace(v.Clause) == "" {
 		ps.add(path+".clause", "is empty; cite the policy clause the decision rests on, e.g. \"§3.2 Prohibited items\"")
+	}
+}
+
+// cited checks that a verdict's or template's ground, when it names one,
+// is one of the enforcement grounds.
+func cited(ps *Problems, path, ground string, grounds map[string]Ground) {
+	if _, ok := grounds[ground]; ground != "" && !ok {
+		ps.add(path+".ground", "%q is not one of enforcement.grounds (%s)", ground, strings.Join(slices.Sorted(maps.Keys(grounds)), ", "))
 	}
 }
 

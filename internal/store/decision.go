@@ -43,25 +43,29 @@ func (tx *Tx) CreateDecision(ctx context.Context, d Decision) error {
 	return err
 }
 
-const decisionSelect = `SELECT id, marketplace_id, kind, subject_type, subject_id, account_id, category, outcome,
-	findings, rule_hits, reasons, input, masked_text, policy_version, COALESCE(idempotency_key, ''), created_at FROM decisions`
+// decisionCols are the columns scanDecision reads, in its order.
+const decisionCols = `id, marketplace_id, kind, subject_type, subject_id, account_id, category, outcome,
+	findings, rule_hits, reasons, input, masked_text, policy_version, COALESCE(idempotency_key, ''), created_at`
+
+const decisionSelect = `SELECT ` + decisionCols + ` FROM decisions`
+
+// scanDecision reads a row of decisionCols, then extra columns into
+// extra's destinations.
+func scanDecision(rows *sql.Rows, extra ...any) (Decision, error) {
+	var d Decision
+	var findings, hits, reasons, input string
+	var created int64
+	if err := rows.Scan(append([]any{&d.ID, &d.MarketplaceID, &d.Kind, &d.SubjectType, &d.SubjectID, &d.AccountID, &d.Category, &d.Outcome,
+		&findings, &hits, &reasons, &input, &d.MaskedText, &d.PolicyVersion, &d.IdempotencyKey, &created}, extra...)...); err != nil {
+		return d, err
+	}
+	d.Findings, d.RuleHits, d.Reasons, d.Input = json.RawMessage(findings), json.RawMessage(hits), json.RawMessage(reasons), json.RawMessage(input)
+	d.CreatedAt = fromMicros(created)
+	return d, nil
+}
 
 func scanDecisions(rows *sql.Rows) ([]Decision, error) {
-	defer rows.Close()
-	var out []Decision
-	for rows.Next() {
-		var d Decision
-		var findings, hits, reasons, input string
-		var created int64
-		if err := rows.Scan(&d.ID, &d.MarketplaceID, &d.Kind, &d.SubjectType, &d.SubjectID, &d.AccountID, &d.Category, &d.Outcome,
-			&findings, &hits, &reasons, &input, &d.MaskedText, &d.PolicyVersion, &d.IdempotencyKey, &created); err != nil {
-			return nil, err
-		}
-		d.Findings, d.RuleHits, d.Reasons, d.Input = json.RawMessage(findings), json.RawMessage(hits), json.RawMessage(reasons), json.RawMessage(input)
-		d.CreatedAt = fromMicros(created)
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return collect(rows, nil, func(rows *sql.Rows) (Decision, error) { return scanDecision(rows) })
 }
 
 func (c conn) oneDecision(ctx context.Context, what, where string, args ...any) (Decision, error) {

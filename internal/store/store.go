@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing/fstest"
 	"time"
@@ -93,7 +92,7 @@ func (tx *Tx) AfterCommit(fn func()) { tx.after = append(tx.after, fn) }
 // postgresql://) or a SQLite file path (optionally prefixed with file: or
 // sqlite:). It does not migrate; call Migrate.
 func Open(ctx context.Context, dsn string) (*DB, error) {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+	if DialectOf(dsn) == Postgres {
 		return openPostgres(ctx, dsn)
 	}
 	return openSQLite(ctx, dsn)
@@ -115,14 +114,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 }
 
 func openSQLite(ctx context.Context, dsn string) (*DB, error) {
-	path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "file:")
-	if path == "" || strings.Contains(path, ":memory:") {
-		return nil, errors.New("open sqlite: a file path is required (the reader and writer pools share it)")
-	}
-	if i := strings.IndexByte(path, '?'); i >= 0 {
-		path = path[:i]
-	}
-	abs, err := filepath.Abs(path)
+	abs, err := SQLitePath(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}

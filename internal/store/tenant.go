@@ -40,12 +40,24 @@ func (tx *Tx) CreateMarketplace(ctx context.Context, m Marketplace) error {
 
 // Marketplace loads one marketplace by id.
 func (c conn) Marketplace(ctx context.Context, id string) (Marketplace, error) {
+	return c.marketplaceWhere(ctx, "id", id)
+}
+
+// MarketplaceBySlug loads one marketplace by its slug, the name public
+// addresses use (the published policy page).
+func (c conn) MarketplaceBySlug(ctx context.Context, slug string) (Marketplace, error) {
+	return c.marketplaceWhere(ctx, "slug", slug)
+}
+
+// marketplaceWhere loads the marketplace whose unique column (id or slug,
+// never caller input) equals value.
+func (c conn) marketplaceWhere(ctx context.Context, column, value string) (Marketplace, error) {
 	var m Marketplace
 	var created int64
-	err := c.q.QueryRowContext(ctx, `SELECT id, name, slug, created_at FROM marketplaces WHERE id = $1`, id).
+	err := c.q.QueryRowContext(ctx, `SELECT id, name, slug, created_at FROM marketplaces WHERE `+column+` = $1`, value).
 		Scan(&m.ID, &m.Name, &m.Slug, &created)
 	if err != nil {
-		return m, notFound(err, "marketplace "+id)
+		return m, notFound(err, "marketplace "+value)
 	}
 	m.CreatedAt = fromMicros(created)
 	return m, nil

@@ -10,10 +10,14 @@ import (
 
 // WebhookSubscription is a marketplace's endpoint for Vigil's webhooks.
 type WebhookSubscription struct {
-	ID             string
-	MarketplaceID  string
-	URL            string
-	Secret         string
+	ID            string
+	MarketplaceID string
+	URL           string
+	Secret        string
+	// PreviousSecret is the secret a rotation replaced; deliveries are
+	// signed with it too until PreviousUntil.
+	PreviousSecret string
+	PreviousUntil  time.Time
 	EventTypes     []string // empty means every type
 	Description    string
 	CreatedAt      time.Time
@@ -71,6 +75,26 @@ func (tx *Tx) CreateWebhookSubscription(ctx context.Context, s WebhookSubscripti
 	return err
 }
 
+// Secrets are the secrets a delivery at now is signed with: the current
+// one, and the previous one while the rotation's overlap lasts.
+func (s WebhookSubscription) Secrets(now time.Time) []string {
+	if s.PreviousSecret != "" && now.Before(s.PreviousUntil) {
+		return []string{s.Secret, s.PreviousSecret}
+	}
+	return []string{s.Secret}
+}
+
+// RotateWebhookSecret makes secret a live subscription's secret and keeps
+// the one it replaces until until.
+func (tx *Tx) RotateWebhookSecret(ctx context.Context, marketplaceID, id, secret string, until time.Time) error {
+	res, err := tx.q.ExecContext(ctx, `UPDATE webhook_subscriptions SET previous_secret = secret, previous_until = $1, secret = $2
+		WHERE id = $3 AND marketplace_id = $4 AND disabled_at IS NULL`, micros(until), secret, id, marketplaceID)
+	if err != nil {
+		return err
+	}
+	return mustAffect(res, "webhook subscription "+id)
+}
+
 // DisableWebhookSubscription stops deliveries to a subscription.
 func (tx *Tx) DisableWebhookSubscription(ctx context.Context, marketplaceID, id, reason string, at time.Time) error {
 	res, err := tx.q.ExecContext(ctx, `UPDATE webhook_subscriptions SET disabled_at = $1, disabled_reason = $2
@@ -81,7 +105,8 @@ func (tx *Tx) DisableWebhookSubscription(ctx context.Context, marketplaceID, id,
 	return mustAffect(res, "webhook subscription "+id)
 }
 
-const subscriptionSelect = `SELECT id, marketplace_id, url, secret, event_types, description, created_at, disabled_at, disabled_reason FROM webhook_subscriptions`
+const subscriptionSelect = `SELECT id, marketplace_id, url, secret, event_types, description, created_at, disabled_at, disabled_reason,
+	previous_secret, previous_until FROM webhook_subscriptions`
 
 func scanSubscriptions(rows *sql.Rows) ([]WebhookSubscription, error) {
 	defer rows.Close()
@@ -89,15 +114,16 @@ func scanSubscriptions(rows *sql.Rows) ([]WebhookSubscription, error) {
 	for rows.Next() {
 		var s WebhookSubscription
 		var types string
-		var created int64
+		var created, previousUntil int64
 		var disabled sql.NullInt64
-		if err := rows.Scan(&s.ID, &s.MarketplaceID, &s.URL, &s.Secret, &types, &s.Description, &created, &disabled, &s.DisabledReason); err != nil {
+		if err := rows.Scan(&s.ID, &s.MarketplaceID, &s.URL, &s.Secret, &types, &s.Description, &created, &disabled, &s.DisabledReason,
+			&s.PreviousSecret, &previousUntil); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(types), &s.EventTypes); err != nil {
 			return nil, fmt.Errorf("subscription %s event types: %w", s.ID, err)
 		}
-		s.CreatedAt, s.DisabledAt = fromMicros(created), nullMicros(disabled)
+		s.CreatedAt, s.DisabledAt, s.PreviousUntil = fromMicros(created), nullMicros(disabled), fromMicros(previousUntil)
 		out = append(out, s)
 	}
 	return out, rows.Err()

@@ -55,6 +55,36 @@ var (
 	ErrNoSession = errors.New("not logged in")
 )
 
+// LockedError is a login refused while its username is locked out after
+// failed attempts; it says until when.
+type LockedError struct{ Until time.Time }
+
+func (e LockedError) Error() string {
+	return "too many failed logins: locked until " + e.Until.UTC().Format(time.RFC3339)
+}
+
+// The login lockout (Vigil's choice): after FreeAttempts failures in a row
+// a username is locked for a minute, twice as long for each further
+// failure, at most an hour; failures a day old are forgotten.
+const (
+	FreeAttempts = 5
+	firstLockout = time.Minute
+	maxLockout   = time.Hour
+	forgetAfter  = 24 * time.Hour
+)
+
+// lockout is how long a username is locked after its nth failure in a row.
+func lockout(n int) time.Duration {
+	if n < FreeAttempts {
+		return 0
+	}
+	d := firstLockout
+	for i := FreeAttempts; i < n && d < maxLockout; i++ {
+		d *= 2
+	}
+	return min(d, maxLockout)
+}
+
 // MinPasswordLen is the shortest password accepted.
 const MinPasswordLen = 10
 
@@ -66,6 +96,24 @@ type Service struct{ svc.Deps }
 
 // New returns a Service.
 func New(d svc.Deps) *Service { return &Service{d} }
+
+// failed counts a failed login of username, known or not, and returns
+// ErrBadLogin, or the lockout it starts.
+func (s *Service) failed(ctx context.Context, username string, now time.Time) error {
+	var f store.LoginFailures
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		f, err = tx.RecordLoginFailure(ctx, username, now, forgetAfter, lockout)
+		return err
+	})
+	switch {
+	case err != nil:
+		return err
+	case !f.LockedUntil.IsZero():
+		return LockedError{Until: f.LockedUntil}
+	}
+	return ErrBadLogin
+}
 
 // Create adds a user. marketplaceID empty makes an operator user who may
 // work in every marketplace.
@@ -103,18 +151,25 @@ func (s *Service) Create(ctx context.Context, actor audit.Actor, username, passw
 // Login checks a username and password and opens a session. The returned
 // token goes in the cookie; a wrong username and a wrong password fail alike.
 func (s *Service) Login(ctx context.Context, username, password string) (token string, u store.User, err error) {
-	u, err = s.DB.UserByName(ctx, strings.TrimSpace(username))
+	username = strings.TrimSpace(username)
+	now := s.Now()
+	if f, err := s.DB.LoginFailuresOf(ctx, username); err != nil {
+		return "", u, err
+	} else if f.LockedUntil.After(now) {
+		return "", u, LockedError{Until: f.LockedUntil}
+	}
+	u, err = s.DB.UserByName(ctx, username)
 	if errors.Is(err, store.ErrNotFound) {
 		// Spend the same time as a real check so that timing does not
 		// reveal which usernames exist.
 		CheckPassword("$argon2id$v=19$m=19456,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", password)
-		return "", u, ErrBadLogin
+		return "", u, s.failed(ctx, username, now)
 	}
 	if err != nil {
 		return "", u, err
 	}
 	if !CheckPassword(u.PasswordHash, password) || !u.DisabledAt.IsZero() {
-		return "", u, ErrBadLogin
+		return "", u, s.failed(ctx, username, now)
 	}
 	token, err = randomToken()
 	if err != nil {
@@ -124,8 +179,10 @@ func (s *Service) Login(ctx context.Context, username, password string) (token s
 	if err != nil {
 		return "", u, err
 	}
-	now := s.Now()
 	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.ClearLoginFailures(ctx, username); err != nil {
+			return err
+		}
 		if err := tx.CreateSession(ctx, store.Session{IDHash: hashToken(token), UserID: u.ID, CSRFToken: csrf, CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}); err != nil {
 			return err
 		}

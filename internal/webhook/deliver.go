@@ -61,10 +61,10 @@ type Result struct {
 	Gone bool
 }
 
-// Deliver POSTs body to endpoint, signed with secret under msgID, and
+// Deliver POSTs body to endpoint, signed with each secret under msgID, and
 // classifies the outcome. endpoint should have passed Guard.CheckURL when it
 // was registered; at delivery time the policy is enforced by the Client.
-func (s *Sender) Deliver(ctx context.Context, endpoint, secret, msgID string, body []byte) Result {
+func (s *Sender) Deliver(ctx context.Context, endpoint string, secrets []string, msgID string, body []byte) Result {
 	if s.Client == nil {
 		return Result{Err: errors.New("webhook: Sender.Client is nil; use Guard.Client")}
 	}
@@ -74,7 +74,7 @@ func (s *Sender) Deliver(ctx context.Context, endpoint, secret, msgID string, bo
 	}
 	// Errors before the request is sent are permanent: a bad secret or URL
 	// fails the same way on every retry.
-	h, err := Headers(secret, msgID, now(), body)
+	h, err := Headers(secrets, msgID, now(), body)
 	if err != nil {
 		return Result{Err: err}
 	}

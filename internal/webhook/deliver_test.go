@@ -40,7 +40,7 @@ func TestDeliverRefusesLoopbackByDefault(t *testing.T) {
 	srv := newServer(t, func(w http.ResponseWriter, _ *http.Request) { hits.Add(1) })
 	// No CheckURL here: the refusal must come from the dialer itself.
 	s := &Sender{Client: Guard{}.Client(5 * time.Second)}
-	res := s.Deliver(context.Background(), srv.URL, testSecret, "msg_1", []byte(testBody))
+	res := s.Deliver(context.Background(), srv.URL, []string{testSecret}, "msg_1", []byte(testBody))
 	if !errors.Is(res.Err, ErrForbiddenTarget) {
 		t.Fatalf("Err = %v, want ErrForbiddenTarget", res.Err)
 	}
@@ -81,7 +81,7 @@ func TestDeliverSigned(t *testing.T) {
 		Now:       func() time.Time { return sent },
 		UserAgent: "vigil-test",
 	}
-	res := s.Deliver(context.Background(), srv.URL+"/hooks", testSecret, "msg_1", []byte(testBody))
+	res := s.Deliver(context.Background(), srv.URL+"/hooks", []string{testSecret}, "msg_1", []byte(testBody))
 	if res.Err != nil || res.StatusCode != http.StatusNoContent || res.Retry || res.Gone {
 		t.Fatalf("Result = %+v, want a 204 success", res)
 	}
@@ -115,7 +115,7 @@ func TestDeliverStatus(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(http.StatusText(tt.code), func(t *testing.T) {
 			srv := newServer(t, status(tt.code))
-			res := s.Deliver(context.Background(), srv.URL, testSecret, "msg_1", []byte(testBody))
+			res := s.Deliver(context.Background(), srv.URL, []string{testSecret}, "msg_1", []byte(testBody))
 			if res.StatusCode != tt.code || res.Retry != tt.retry || res.Gone != tt.gone {
 				t.Fatalf("Result = %+v, want status %d retry=%v gone=%v", res, tt.code, tt.retry, tt.gone)
 			}
@@ -138,7 +138,7 @@ func TestDeliverResponseBody(t *testing.T) {
 		io.WriteString(w, reply)
 	})
 	s := &Sender{Client: Guard{AllowPrivate: true}.Client(5 * time.Second)}
-	res := s.Deliver(context.Background(), srv.URL, testSecret, "msg_1", []byte(testBody))
+	res := s.Deliver(context.Background(), srv.URL, []string{testSecret}, "msg_1", []byte(testBody))
 	if want := strings.Repeat("a", 1023); res.ResponseBody != want {
 		t.Fatalf("ResponseBody has %d bytes %q..., want 1023 a's", len(res.ResponseBody), res.ResponseBody[:min(10, len(res.ResponseBody))])
 	}
@@ -204,7 +204,7 @@ func TestDeliverRedirects(t *testing.T) {
 	s := &Sender{Client: guard.Client(5 * time.Second)}
 
 	t.Run("to forbidden target", func(t *testing.T) {
-		res := s.Deliver(context.Background(), allowed.URL+"/to-forbidden", testSecret, "msg_1", []byte(testBody))
+		res := s.Deliver(context.Background(), allowed.URL+"/to-forbidden", []string{testSecret}, "msg_1", []byte(testBody))
 		if !errors.Is(res.Err, ErrForbiddenTarget) || res.Retry {
 			t.Fatalf("Result = %+v, want a permanent ErrForbiddenTarget", res)
 		}
@@ -218,14 +218,14 @@ func TestDeliverRedirects(t *testing.T) {
 		}
 	})
 	t.Run("to allowed target", func(t *testing.T) {
-		res := s.Deliver(context.Background(), allowed.URL+"/to-final", testSecret, "msg_1", []byte(testBody))
+		res := s.Deliver(context.Background(), allowed.URL+"/to-final", []string{testSecret}, "msg_1", []byte(testBody))
 		if res.Err != nil || res.StatusCode != http.StatusOK {
 			t.Fatalf("Result = %+v, want a 200 after the redirect", res)
 		}
 	})
 	t.Run("loop stops after 3", func(t *testing.T) {
 		hits.Store(0)
-		res := s.Deliver(context.Background(), allowed.URL+"/loop", testSecret, "msg_1", []byte(testBody))
+		res := s.Deliver(context.Background(), allowed.URL+"/loop", []string{testSecret}, "msg_1", []byte(testBody))
 		if res.Err == nil || errors.Is(res.Err, ErrForbiddenTarget) || !res.Retry {
 			t.Fatalf("Result = %+v, want a retryable redirect error", res)
 		}
@@ -245,7 +245,7 @@ func TestDeliverTimeout(t *testing.T) {
 	})
 	t.Cleanup(func() { close(release) }) // runs before srv.Close
 	s := &Sender{Client: Guard{AllowPrivate: true}.Client(50 * time.Millisecond)}
-	res := s.Deliver(context.Background(), srv.URL, testSecret, "msg_1", []byte(testBody))
+	res := s.Deliver(context.Background(), srv.URL, []string{testSecret}, "msg_1", []byte(testBody))
 	var netErr net.Error
 	if !errors.As(res.Err, &netErr) || !netErr.Timeout() {
 		t.Fatalf("Err = %v, want a timeout", res.Err)
@@ -271,7 +271,7 @@ func TestDeliverPermanentSetupErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := tt.sender.Deliver(context.Background(), tt.url, tt.secret, "msg_1", []byte(testBody))
+			res := tt.sender.Deliver(context.Background(), tt.url, []string{tt.secret}, "msg_1", []byte(testBody))
 			if res.Err == nil || res.Retry {
 				t.Fatalf("Result = %+v, want a permanent error", res)
 			}

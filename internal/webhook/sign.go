@@ -58,13 +58,21 @@ func Sign(secret, msgID string, ts time.Time, body []byte) (string, error) {
 }
 
 // Headers returns the headers of a signed delivery: webhook-id,
-// webhook-timestamp (unix seconds), webhook-signature and a JSON
-// Content-Type.
-func Headers(secret, msgID string, ts time.Time, body []byte) (http.Header, error) {
-	sig, err := Sign(secret, msgID, ts, body)
-	if err != nil {
-		return nil, err
+// webhook-timestamp (unix seconds), webhook-signature — one signature per
+// secret, space-separated, so that a receiver rotating its secret accepts
+// either — and a JSON Content-Type.
+func Headers(secrets []string, msgID string, ts time.Time, body []byte) (http.Header, error) {
+	if len(secrets) == 0 {
+		return nil, fmt.Errorf("%w: no secret", ErrInvalidSecret)
 	}
+	sigs := make([]string, len(secrets))
+	for i, secret := range secrets {
+		var err error
+		if sigs[i], err = Sign(secret, msgID, ts, body); err != nil {
+			return nil, err
+		}
+	}
+	sig := strings.Join(sigs, " ")
 	h := make(http.Header, 4)
 	h.Set(headerID, msgID)
 	h.Set(headerTimestamp, strconv.FormatInt(ts.Unix(), 10))

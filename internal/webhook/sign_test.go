@@ -72,7 +72,7 @@ func TestSignRejectsBadSecret(t *testing.T) {
 func TestHeaders(t *testing.T) {
 	ts := time.Unix(1614265330, 0)
 	body := []byte(`{"test": 2432232314}`)
-	h, err := Headers(testSecret, "msg_1", ts, body)
+	h, err := Headers([]string{testSecret}, "msg_1", ts, body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func TestVerify(t *testing.T) {
 		t.Fatal(err)
 	}
 	signed := func(t *testing.T) http.Header {
-		h, err := Headers(testSecret, "msg_1", sent, body)
+		h, err := Headers([]string{testSecret}, "msg_1", sent, body)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -175,5 +175,34 @@ func TestVerify(t *testing.T) {
 				t.Fatalf("Verify error = %v, want %v", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestHeadersWhileRotating: a delivery signed with the new and the old
+// secret verifies with either, so a receiver can switch at its own pace.
+func TestHeadersWhileRotating(t *testing.T) {
+	old, err := NewSecret()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts, body := time.Now(), []byte(`{"type":"report.received"}`)
+	h, err := Headers([]string{testSecret, old}, "msg_2", ts, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(strings.Fields(h.Get("webhook-signature"))); n != 2 {
+		t.Fatalf("%d signatures, want 2: %q", n, h.Get("webhook-signature"))
+	}
+	for _, secret := range []string{testSecret, old} {
+		if err := Verify(secret, h, body, ts, time.Minute); err != nil {
+			t.Errorf("verify with one of the secrets: %v", err)
+		}
+	}
+	other, _ := NewSecret()
+	if err := Verify(other, h, body, ts, time.Minute); !errors.Is(err, ErrSignature) {
+		t.Errorf("verify with an unrelated secret: %v", err)
+	}
+	if _, err := Headers(nil, "msg_3", ts, body); !errors.Is(err, ErrInvalidSecret) {
+		t.Errorf("no secret: %v", err)
 	}
 }

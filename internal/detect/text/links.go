@@ -2,6 +2,7 @@ package text
 
 import (
 	"fmt"
+	"math"
 	"net"
 	"net/url"
 	"regexp"
@@ -467,22 +468,27 @@ func punyDecode(s string) (string, error) {
 			default:
 				return "", fmt.Errorf("punycode: bad digit %q", c)
 			}
+			// RFC 3492 keeps i and w within 32 bits: checked before
+			// they could overflow, so i never wraps negative.
+			if digit > (math.MaxInt32-i)/w {
+				return "", fmt.Errorf("punycode: overflow")
+			}
 			i += digit * w
 			t := min(max(k-bias, tMin), tMax)
 			if digit < t {
 				break
 			}
-			w *= base - t
-			if i < 0 || w <= 0 {
+			if w > math.MaxInt32/(base-t) {
 				return "", fmt.Errorf("punycode: overflow")
 			}
+			w *= base - t
 		}
 		bias = adapt(i-oldi, len(out)+1, oldi == 0)
-		n += rune(i / (len(out) + 1))
-		i %= len(out) + 1
-		if n > unicode.MaxRune {
+		if i/(len(out)+1) > unicode.MaxRune-int(n) {
 			return "", fmt.Errorf("punycode: bad code point")
 		}
+		n += rune(i / (len(out) + 1))
+		i %= len(out) + 1
 		out = append(out[:i], append([]rune{n}, out[i:]...)...)
 		i++
 	}

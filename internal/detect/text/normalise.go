@@ -1,6 +1,7 @@
 package text
 
 import (
+	"bytes"
 	"maps"
 	"regexp"
 	"slices"
@@ -108,13 +109,35 @@ func newNormaliser() (*normaliser, error) {
 
 func (nz *normaliser) normalise(s string) Normalised {
 	m := nz.fold(s)
+	// A rewrite can leave work for an earlier one: digits joined from
+	// spelled or spaced ones ("fünf eins i drei" → "51i3") hold letters
+	// standing for digits, joining "0 0" shortens the digit run beside it,
+	// an address joined from spaced dots is a run of single letters. So the
+	// rewrites run again until the text stays as it is, which makes
+	// normalising idempotent; most texts take one round, and every rewrite
+	// shortens the text or turns letters into digits or a tab into a blank,
+	// so the rounds end.
+	for range maxRounds {
+		next := nz.rewrites(m, s)
+		if bytes.Equal(next.b, m.b) {
+			break
+		}
+		m = next
+	}
+	t := string(m.b)
+	return Normalised{Text: t, Words: leet(t), orig: s, lo: m.lo, hi: m.hi}
+}
+
+// maxRounds bounds the rounds of rewrites; texts need one or two.
+const maxRounds = 8
+
+// rewrites applies every rewrite after folding, in order, once.
+func (nz *normaliser) rewrites(m mapped, orig string) mapped {
 	m = m.rewrite(digitLookalikes(m))
 	m = m.rewrite(nz.brackets(m))
 	m = m.rewrite(nz.spelledNumbers(m))
 	m = m.rewrite(spacedOut(m))
-	m = m.rewrite(nz.spelledAddresses(m, s))
-	t := string(m.b)
-	return Normalised{Text: t, Words: leet(t), orig: s, lo: m.lo, hi: m.hi}
+	return m.rewrite(nz.spelledAddresses(m, orig))
 }
 
 // mapped is text under rewriting: each byte remembers the original byte
