@@ -48,7 +48,9 @@ Usage:
   vigil risk refresh [--db …]                  computes the scores waiting for a refresh now
   vigil eval [-v] FILE.jsonl…                  precision and recall of the checks on labelled examples
   vigil demo [--db …]                          loads the demo marketplace
-  vigil bench ingest|checks|reports|capabilities [--db …] [--requests N] [--clients N]
+  vigil bench ingest|checks|reports|capabilities [--db …] [--requests N] [--clients N] [--cpuprofile FILE]
+  vigil bench soak [--duration 10m] [--fraction 0.5] [--db …]
+                                               mixed traffic at half the measured maximum: errors, memory growth
   vigil version
 
 Times T are RFC 3339 or YYYY-MM-DD (midnight UTC).
@@ -110,7 +112,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.demo(ctx, rest)
 	case "bench":
 		return e.sub(ctx, "bench", rest, map[string]func(context.Context, []string) error{"ingest": e.benchIngest, "checks": e.benchChecks,
-			"reports": e.benchReports, "capabilities": e.benchCapabilities})
+			"reports": e.benchReports, "capabilities": e.benchCapabilities, "soak": e.benchSoak})
 	case "version", "--version":
 		fmt.Fprintln(stdout, "vigil", version)
 		return nil

@@ -45,22 +45,30 @@ func benchEvent(run string, i int, now time.Time) map[string]any {
 // ListingBodies builds n POST /v1/checks/listing bodies: varied titles,
 // descriptions, categories and prices, some with contact details, so the
 // detectors, indexes and price statistics all do real work.
-func ListingBodies(n int) [][]byte {
+func ListingBodies(n int) [][]byte { return each(n, ListingBody) }
+
+// ListingBody is the ith listing check body of ListingBodies.
+func ListingBody(i int) []byte {
 	cats := []string{"bikes", "phones", "furniture", "cars", "fashion"}
 	words := []string{"vintage", "carbon", "oak", "leather", "wireless", "compact", "family", "premium", "classic", "electric", "folding", "retro"}
+	w := func(k int) string { return words[(i*7+k*13)%len(words)] }
+	desc := fmt.Sprintf("%s %s item number %d in very good condition, %s parts replaced last year, collection in town %d.",
+		w(1), w(2), i, w(3), i%97)
+	if i%10 == 0 {
+		desc += " Call 0151 2345 6789 or write to seller" + fmt.Sprint(i) + "@example.com."
+	}
+	b, _ := json.Marshal(map[string]any{"listing_id": fmt.Sprintf("bl-%d", i), "account_id": fmt.Sprintf("seller-%d", i%500),
+		"title": fmt.Sprintf("%s %s %s %d", w(0), w(4), cats[i%len(cats)], i), "description": desc,
+		"price": map[string]any{"amount": 10000 + (i*37)%20000, "currency": "EUR"}, "category": cats[i%len(cats)],
+		"images": []map[string]any{{"url": fmt.Sprintf("https://img.example.com/%d.jpg", i)}}})
+	return b
+}
+
+// each builds n bodies with body.
+func each(n int, body func(i int) []byte) [][]byte {
 	out := make([][]byte, n)
 	for i := range n {
-		w := func(k int) string { return words[(i*7+k*13)%len(words)] }
-		desc := fmt.Sprintf("%s %s item number %d in very good condition, %s parts replaced last year, collection in town %d.",
-			w(1), w(2), i, w(3), i%97)
-		if i%10 == 0 {
-			desc += " Call 0151 2345 6789 or write to seller" + fmt.Sprint(i) + "@example.com."
-		}
-		b, _ := json.Marshal(map[string]any{"listing_id": fmt.Sprintf("bl-%d", i), "account_id": fmt.Sprintf("seller-%d", i%500),
-			"title": fmt.Sprintf("%s %s %s %d", w(0), w(4), cats[i%len(cats)], i), "description": desc,
-			"price": map[string]any{"amount": 10000 + (i*37)%20000, "currency": "EUR"}, "category": cats[i%len(cats)],
-			"images": []map[string]any{{"url": fmt.Sprintf("https://img.example.com/%d.jpg", i)}}})
-		out[i] = b
+		out[i] = body(i)
 	}
 	return out
 }
@@ -69,20 +77,21 @@ func ListingBodies(n int) [][]byte {
 // reports cluster, five to a case) with mixed reasons and reporter types,
 // from n/10 reporters.
 func ReportBodies(n int) [][]byte {
-	reasons := []string{"scam_or_fraud", "wrong_price", "misleading_photos", "offensive_content", "no_longer_available", "harassment"}
 	// About ten reports a reporter, well under the policy's default
 	// per-reporter rate.
 	reporters := max(n/10, 997)
-	out := make([][]byte, n)
-	for i := range n {
-		typ := "user"
-		if i%20 == 0 {
-			typ = "trusted_flagger"
-		}
-		b, _ := json.Marshal(map[string]any{"target": map[string]any{"type": "listing", "id": fmt.Sprintf("rl-%d", i/5)},
-			"reason": reasons[i%len(reasons)], "details": "Reported from the benchmark.",
-			"reporter": map[string]any{"id": fmt.Sprintf("reporter-%d", i*7919%reporters), "type": typ}})
-		out[i] = b
+	return each(n, func(i int) []byte { return ReportBody(i, reporters) })
+}
+
+// ReportBody is the ith report of ReportBodies, from one of reporters.
+func ReportBody(i, reporters int) []byte {
+	reasons := []string{"scam_or_fraud", "wrong_price", "misleading_photos", "offensive_content", "no_longer_available", "harassment"}
+	typ := "user"
+	if i%20 == 0 {
+		typ = "trusted_flagger"
 	}
-	return out
+	b, _ := json.Marshal(map[string]any{"target": map[string]any{"type": "listing", "id": fmt.Sprintf("rl-%d", i/5)},
+		"reason": reasons[i%len(reasons)], "details": "Reported from the benchmark.",
+		"reporter": map[string]any{"id": fmt.Sprintf("reporter-%d", i*7919%reporters), "type": typ}})
+	return b
 }
