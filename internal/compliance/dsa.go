@@ -20,9 +20,7 @@ import (
 
 // The Transparency Database's field rules that are not enumerations.
 var (
-	puidPattern         = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,500}$`)
-	maxFacts, maxGround = 5000, 500
-	maxExplanation      = 2000
+	puidPattern = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,500}$`)
 )
 
 // ValidateDSA checks a record against the Transparency Database's field
@@ -112,29 +110,29 @@ func ValidateDSA(r map[string]any) []string {
 		bad("decision", "at least one of decision_visibility, decision_monetary, decision_provision, decision_account is required")
 	}
 	if slices.Contains(vis, dsa.VisibilityOther) {
-		text("decision_visibility_other", maxGround, true)
+		text("decision_visibility_other", dsa.MaxText, true)
 	}
 	if mon == dsa.MonetaryOther {
-		text("decision_monetary_other", maxGround, true)
+		text("decision_monetary_other", dsa.MaxText, true)
 	}
 	one("account_type", dsa.AccountTypes(), false)
 	switch one("decision_ground", dsa.Grounds(), true) {
 	case "DECISION_GROUND_ILLEGAL_CONTENT":
-		text("illegal_content_legal_ground", maxGround, true)
-		text("illegal_content_explanation", maxExplanation, true)
+		text("illegal_content_legal_ground", dsa.MaxText, true)
+		text("illegal_content_explanation", dsa.MaxExplanation, true)
 	case "DECISION_GROUND_INCOMPATIBLE_CONTENT":
-		text("incompatible_content_ground", maxGround, true)
-		text("incompatible_content_explanation", maxExplanation, true)
+		text("incompatible_content_ground", dsa.MaxText, true)
+		text("incompatible_content_explanation", dsa.MaxExplanation, true)
 		one("incompatible_content_illegal", dsa.YesNo(), false)
 	}
 	if ct := list("content_type", dsa.ContentTypes()); ct == nil {
 		bad("content_type", "is required")
 	} else if slices.Contains(ct, dsa.ContentTypeOther) {
-		text("content_type_other", maxGround, true)
+		text("content_type_other", dsa.MaxText, true)
 	}
 	one("category", dsa.Categories(), true)
 	list("category_specification", dsa.Keywords())
-	text("category_specification_other", maxGround, false)
+	text("category_specification_other", dsa.MaxText, false)
 	if ts := list("territorial_scope", dsa.Territories()); ts == nil {
 		bad("territorial_scope", "is required")
 	}
@@ -143,7 +141,7 @@ func ValidateDSA(r map[string]any) []string {
 	for _, f := range []string{"end_date_visibility_restriction", "end_date_monetary_restriction", "end_date_service_restriction", "end_date_account_restriction"} {
 		date(f, false)
 	}
-	text("decision_facts", maxFacts, true)
+	text("decision_facts", dsa.MaxFacts, true)
 	one("source_type", dsa.SourceTypes(), true)
 	one("automated_detection", dsa.YesNo(), true)
 	one("automated_decision", dsa.AutomatedDecisions(), true)

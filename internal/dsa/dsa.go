@@ -14,6 +14,15 @@ func Visibility() []string {
 		VisibilityOther}
 }
 
+// The database's length limits, in characters: the facts and
+// circumstances, the explanation of the ground, and the other free texts
+// (grounds, "other" descriptions).
+const (
+	MaxFacts       = 5000
+	MaxExplanation = 2000
+	MaxText        = 500
+)
+
 // VisibilityOther and MonetaryOther are the values that need a free-text
 // explanation beside them.
 const (

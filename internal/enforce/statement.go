@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/vigil-ts/vigil/internal/dsa"
 	"github.com/vigil-ts/vigil/internal/policy"
@@ -220,7 +221,7 @@ func dsaRecord(st Statement, g policy.Ground, notifier string, m policy.DSA, key
 	ct := m.Content[content]
 	r := map[string]any{
 		"puid":                st.ID,
-		"decision_facts":      clip(st.Facts, dsaMaxFacts),
+		"decision_facts":      clip(st.Facts, dsa.MaxFacts),
 		"category":            category,
 		"content_type":        slices.Clone(ct.Types),
 		"territorial_scope":   slices.Clone(m.TerritorialScope),
@@ -234,7 +235,7 @@ func dsaRecord(st Statement, g policy.Ground, notifier string, m policy.DSA, key
 		r["category_specification"] = slices.Clone(g.Specification)
 	}
 	if slices.Contains(ct.Types, dsa.ContentTypeOther) {
-		r["content_type_other"] = clip(ct.Other, dsaMaxText)
+		r["content_type_other"] = clip(ct.Other, dsa.MaxText)
 	}
 	switch {
 	case st.Source == SourceReport && notifier == "trusted_flagger":
@@ -246,10 +247,10 @@ func dsaRecord(st Statement, g policy.Ground, notifier string, m policy.DSA, key
 	}
 	if st.Ground.Type == "illegal_content" {
 		r["decision_ground"] = "DECISION_GROUND_ILLEGAL_CONTENT"
-		r["illegal_content_legal_ground"], r["illegal_content_explanation"] = clip(st.Ground.LegalGround, dsaMaxText), clip(st.Facts, dsaMaxExplanation)
+		r["illegal_content_legal_ground"], r["illegal_content_explanation"] = clip(st.Ground.LegalGround, dsa.MaxText), clip(st.Facts, dsa.MaxExplanation)
 	} else {
 		r["decision_ground"] = "DECISION_GROUND_INCOMPATIBLE_CONTENT"
-		r["incompatible_content_ground"], r["incompatible_content_explanation"] = clip(st.Ground.Clause, dsaMaxText), clip(st.Facts, dsaMaxExplanation)
+		r["incompatible_content_ground"], r["incompatible_content_explanation"] = clip(st.Ground.Clause, dsa.MaxText), clip(st.Facts, dsa.MaxExplanation)
 	}
 	d := m.Decisions[key]
 	end := func(field string) {
@@ -266,13 +267,13 @@ func dsaRecord(st Statement, g policy.Ground, notifier string, m policy.DSA, key
 	if len(d.Visibility) > 0 {
 		r["decision_visibility"] = slices.Clone(d.Visibility)
 		if d.VisibilityOther != "" {
-			r["decision_visibility_other"] = clip(d.VisibilityOther, dsaMaxText)
+			r["decision_visibility_other"] = clip(d.VisibilityOther, dsa.MaxText)
 		}
 		end("end_date_visibility_restriction")
 	}
 	set("decision_monetary", d.Monetary, "end_date_monetary_restriction")
 	if d.Monetary == dsa.MonetaryOther {
-		r["decision_monetary_other"] = clip(cmp.Or(d.MonetaryOther, st.Restriction.Description), dsaMaxText)
+		r["decision_monetary_other"] = clip(cmp.Or(d.MonetaryOther, st.Restriction.Description), dsa.MaxText)
 	}
 	set("decision_provision", d.Provision, "end_date_service_restriction")
 	set("decision_account", d.Account, "end_date_account_restriction")
@@ -306,4 +307,14 @@ func (s *Service) Statements(ctx context.Context, marketplaceID, accountID strin
 		}
 	}
 	return out, nil
+}
+
+// clip returns s cut to at most n characters, ending in "…" when cut: a
+// statement's own texts may be longer than the Transparency Database's
+// fields allow.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
 }
