@@ -52,8 +52,10 @@ type ActionFigures struct {
 	// …) and by ground, and how many automation took.
 	Enforcement map[string]int `json:"enforcement_by_type" doc:"tier:TIER for a move to that tier, sanction:KIND for a sanction, else the step (sanction_lifted, termination_scheduled …)."`
 	ByGround    map[string]int `json:"enforcement_by_ground"`
-	Automated   int            `json:"automated"`
-	Manual      int            `json:"manual"`
+	// Automated counts the checks' decisions and automation's steps;
+	// Manual the cases people closed and the steps people took.
+	Automated int `json:"automated"`
+	Manual    int `json:"manual"`
 	// Decisions counts the automated checks' decisions by kind/outcome.
 	Decisions map[string]int `json:"automated_decisions"`
 	// MedianHours is the median time from a case opening to its decision.
@@ -82,7 +84,10 @@ func (s *Service) Report(ctx context.Context, marketplaceID string, from, to tim
 		return r, err
 	}
 	for _, t := range cs {
+		// A moderator closes every case: each closure is a decision by
+		// a person.
 		r.Actions.Cases[t.Keys[0]] += t.Count
+		r.Actions.Manual += t.Count
 		if t.Keys[1] == "report" {
 			r.Actions.NoticeBased += t.Count
 		} else {
