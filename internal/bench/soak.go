@@ -102,7 +102,7 @@ func Soak(ctx context.Context, base, apiKey string, next func(i int) Request, ra
 
 // Mixed is the ith request of a soak's mixed traffic, in tenths: four
 // listing checks, two capabilities answers, two reports, one batch of ten
-// events and one read of a listing checked a round earlier.
+// events and one read of a listing checked ten rounds earlier.
 func Mixed(run string, i int, now time.Time) Request {
 	switch i % 10 {
 	case 0, 1, 2, 3:
@@ -114,9 +114,10 @@ func Mixed(run string, i int, now time.Time) Request {
 	case 8:
 		return Request{Path: "/v1/events", Body: IngestBodies(fmt.Sprintf("%s-%d", run, i), 10, 10, now)[0]}
 	}
-	if i < 20 {
+	if i < 100 {
 		return Request{Path: "/v1/marketplace"}
 	}
-	// The listing checked in the previous round: its check has answered.
-	return Request{Path: fmt.Sprintf("/v1/listings/bl-%d", i-19)}
+	// A listing checked ten rounds earlier, whose check has answered even
+	// when clients run far ahead of each other.
+	return Request{Path: fmt.Sprintf("/v1/listings/bl-%d", i-99)}
 }

@@ -34,8 +34,14 @@ func TestSoak(t *testing.T) {
 	if r.Errors != 10 || !strings.Contains(r.FirstError, "500") {
 		t.Errorf("%d errors (%q), want the 10 failing requests", r.Errors, r.FirstError)
 	}
-	if len(r.Samples) < 4 || r.Samples[len(r.Samples)-1].At < 500*time.Millisecond {
+	// The start, about every 100ms, and the end.
+	if len(r.Samples) < 4 || r.Samples[0].At != 0 {
 		t.Errorf("samples %+v: want the start, every 100ms and the end", r.Samples)
+	}
+	for i := 1; i < len(r.Samples); i++ {
+		if r.Samples[i].At <= r.Samples[i-1].At {
+			t.Errorf("samples out of order: %+v", r.Samples)
+		}
 	}
 }
 
