@@ -62,6 +62,9 @@ type DB struct {
 	// dsn is the PostgreSQL URL, for the notification listener's own
 	// connection.
 	dsn string
+	// prepared caches the writer's statements on SQLite; nil on
+	// PostgreSQL.
+	prepared *statements
 }
 
 // querier is what *sql.DB and *sql.Tx have in common.
@@ -141,11 +144,14 @@ func openSQLite(ctx context.Context, dsn string) (*DB, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	return &DB{conn: conn{q: r}, Dialect: SQLite, W: w, R: r}, nil
+	return &DB{conn: conn{q: r}, Dialect: SQLite, W: w, R: r, prepared: newStatements(w)}, nil
 }
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	if db.prepared != nil {
+		db.prepared.Close()
+	}
 	err := db.W.Close()
 	if db.R != db.W {
 		err = errors.Join(err, db.R.Close())
@@ -160,6 +166,11 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	t := &Tx{conn: conn{q: tx}, Tx: tx}
+	var missed []string
+	if db.prepared != nil {
+		t.conn = conn{q: preparedTx{tx: tx, cache: db.prepared, missed: &missed}}
+		defer func() { db.prepared.prepare(context.WithoutCancel(ctx), missed) }()
+	}
 	if err := fn(t); err != nil {
 		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			return errors.Join(err, fmt.Errorf("rollback: %w", rbErr))
