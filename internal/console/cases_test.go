@@ -348,9 +348,9 @@ func TestAlertsAndDashboard(t *testing.T) {
 	dash := c.get("/console/").want(t, http.StatusOK, "Report spike.", "Moderation queue", `<dt>Open</dt><dd><a href="/console/cases">2</a></dd>`,
 		`<dt>Unassigned</dt><dd><a href="/console/cases?assignee=unassigned">2</a></dd>`, `href="/console/cases?group=fraud">Fraud <strong>1</strong>`,
 		`href="/console/cases?group=content">Content <strong>1</strong>`, "Queue depth", "Opened and closed", "Closed within SLA", "Mean age of closed cases",
-		`<a href="/console/?days=14" aria-current="page">14 days</a>`)
-	if n := strings.Count(dash.body, `<svg class="bar-chart"`); n != 4 {
-		t.Errorf("%d charts on the dashboard, want 4", n)
+		"Decisions: automated and by people", `<a href="/console/?days=14" aria-current="page">14 days</a>`)
+	if n := strings.Count(dash.body, `<svg class="bar-chart"`); n != 5 {
+		t.Errorf("%d charts on the dashboard, want 5", n)
 	}
 	figures := regexp.MustCompile(`<td class="nowrap"><time datetime="[^"]+">\w+ \d+ \w+</time></td>`)
 	for days, want := range map[string]int{"": 14, "?days=7": 7, "?days=30": 30, "?days=99": 14} {
@@ -413,12 +413,18 @@ func TestBarChart(t *testing.T) {
 		}
 	}
 	day := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	days := []store.CaseDay{{Day: day, Open: 4, Opened: 4}, {Day: day.AddDate(0, 0, 1), Open: 2, Opened: 1, Closed: 3, ClosedInSLA: 2, AgeHours: 30}}
+	days := []store.CaseDay{{Day: day, Open: 4, Opened: 4, Automated: 6}, {Day: day.AddDate(0, 0, 1), Open: 2, Opened: 1, Closed: 3, ClosedInSLA: 2, AgeHours: 30, Automated: 2}}
 	charts := queueCharts(days)
-	if len(charts) != 4 {
+	if len(charts) != 5 {
 		t.Fatalf("%d charts", len(charts))
 	}
-	depth, flow, sla, age := charts[0], charts[1], charts[2], charts[3]
+	depth, flow, sla, age, decided := charts[0], charts[1], charts[2], charts[3], charts[4]
+	// Automated against people: 6 automated the first day, 2 automated and
+	// 3 closed cases the second.
+	if len(decided.Bars) != 3 || decided.Bars[0].Class != "series-automated" || decided.Bars[0].Title != "1 Mar · Automated: 6" ||
+		decided.Bars[2].Class != "series-closed" || decided.Bars[2].Title != "2 Mar · By people: 3" {
+		t.Errorf("decided bars %+v", decided.Bars)
+	}
 	// Depth 4 is the top of its scale (4 → 5); 2 is half as high.
 	if len(depth.Bars) != 2 || depth.Bars[1].H*2 != depth.Bars[0].H || depth.Bars[0].H != round1(4.0/5*(chartBase-chartTop)) {
 		t.Errorf("depth bars %+v", depth.Bars)

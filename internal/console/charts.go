@@ -159,11 +159,11 @@ func newBarChart(id, title, unit string, whole bool, days []time.Time, top float
 // the mean age of the cases closed.
 func queueCharts(days []store.CaseDay) []barChart {
 	when := make([]time.Time, len(days))
-	depth, opened, closed, inSLA, age := make([]float64, len(days)), make([]float64, len(days)), make([]float64, len(days)),
-		make([]float64, len(days)), make([]float64, len(days))
+	depth, opened, closed, inSLA, age, automated := make([]float64, len(days)), make([]float64, len(days)), make([]float64, len(days)),
+		make([]float64, len(days)), make([]float64, len(days)), make([]float64, len(days))
 	for i, d := range days {
 		when[i] = d.Day
-		depth[i], opened[i], closed[i] = float64(d.Open), float64(d.Opened), float64(d.Closed)
+		depth[i], opened[i], closed[i], automated[i] = float64(d.Open), float64(d.Opened), float64(d.Closed), float64(d.Automated)
 		inSLA[i], age[i] = math.NaN(), math.NaN()
 		if d.Closed > 0 {
 			inSLA[i], age[i] = 100*float64(d.ClosedInSLA)/float64(d.Closed), d.AgeHours
@@ -173,11 +173,13 @@ func queueCharts(days []store.CaseDay) []barChart {
 	depthS := chartSeries{Name: "Open cases", Class: "series-open", Values: depth}
 	flow := []chartSeries{{Name: "Opened", Class: "series-opened", Values: opened}, {Name: "Closed", Class: "series-closed", Values: closed}}
 	ageS := chartSeries{Name: "Mean age", Class: "series-age", Values: age}
+	decided := []chartSeries{{Name: "Automated", Class: "series-automated", Values: automated}, {Name: "By people", Class: "series-closed", Values: closed}}
 	return []barChart{
 		newBarChart("chart-depth", "Queue depth", "", true, when, count(depthS), depthS),
 		newBarChart("chart-flow", "Opened and closed", "", true, when, count(flow...), flow...),
 		newBarChart("chart-sla", "Closed within SLA", "%", false, when, 100, chartSeries{Name: "Within SLA", Class: "series-sla", Values: inSLA}),
 		newBarChart("chart-age", "Mean age of closed cases", " h", false, when, niceCeil(highest([]chartSeries{ageS}), 1), ageS),
+		newBarChart("chart-decided", "Decisions: automated and by people", "", true, when, count(decided...), decided...),
 	}
 }
 

@@ -640,6 +640,9 @@ type CaseDay struct {
 	ClosedInSLA int
 	// AgeHours is the mean age of the cases closed that day.
 	AgeHours float64
+	// Automated counts the automated checks' decisions that day; the
+	// decisions people took are the Closed cases.
+	Automated int
 }
 
 // CaseHistory returns the marketplace's queue per day for the days
@@ -663,6 +666,10 @@ func (c conn) CaseHistory(ctx context.Context, marketplaceID string, from time.T
 			return nil, err
 		}
 		d.AgeHours = age.Float64
+		if err := c.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM decisions WHERE marketplace_id = $1 AND created_at >= $2 AND created_at < $3`,
+			marketplaceID, micros(start), micros(end)).Scan(&d.Automated); err != nil {
+			return nil, err
+		}
 		out[i] = d
 	}
 	return out, nil

@@ -428,8 +428,14 @@ func TestCasesQueue(t *testing.T) {
 		if err != nil || st.Open != 25 || st.Breached != 25 || st.ByGroup["fraud"] != 25 || st.Unassigned != 25 {
 			t.Fatalf("stats %+v %v", st, err)
 		}
+		if err := db.InTx(ctx, func(tx *store.Tx) error {
+			return tx.CreateDecision(ctx, store.Decision{ID: "hist-d1", MarketplaceID: mp, Kind: "listing", SubjectType: "listing", SubjectID: "l01",
+				AccountID: "a", Outcome: "approved", Findings: []byte("[]"), RuleHits: []byte("[]"), Reasons: []byte("[]"), Input: []byte("{}"), CreatedAt: t0})
+		}); err != nil {
+			t.Fatal(err)
+		}
 		days, err := db.CaseHistory(ctx, mp, t0.Truncate(24*time.Hour), 2)
-		if err != nil || days[0].Opened+days[1].Opened != 26 || days[0].Closed+days[1].Closed != 1 {
+		if err != nil || days[0].Opened+days[1].Opened != 26 || days[0].Closed+days[1].Closed != 1 || days[0].Automated+days[1].Automated != 1 {
 			t.Fatalf("history %+v %v", days, err)
 		}
 	})
