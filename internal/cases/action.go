@@ -378,7 +378,7 @@ func (s *Service) close(ctx context.Context, tx *store.Tx, m Moderator, c *store
 	}
 	if restricted != "" && s.Enforcer != nil {
 		if err := s.Enforcer.ContentRestricted(ctx, tx, check.Restriction{MarketplaceID: c.MarketplaceID, SubjectType: c.TargetType,
-			SubjectID: c.TargetID, AccountID: c.AccountID, What: restricted, Ground: ground, Facts: resolution, Source: caseSource(*c),
+			SubjectID: c.TargetID, AccountID: c.AccountID, Policy: pol, What: restricted, Ground: ground, Facts: resolution, Source: caseSource(*c),
 			Notifier: notifier(closed), Human: true, Actor: m.actor(), RefType: "case", RefID: c.ID, At: now}); err != nil {
 			return err
 		}

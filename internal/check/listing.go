@@ -72,8 +72,9 @@ type Restriction struct {
 	// SubjectType and SubjectID name the content: a listing, message or
 	// review; AccountID is who provided it.
 	SubjectType, SubjectID, AccountID string
-	// Category is the listing category whose policy applies.
-	Category string
+	// Policy is the policy the decision was taken under (its category's):
+	// its DSA mapping says whether the restriction gets a statement.
+	Policy *policy.Policy
 	// What is the check's outcome (rejected, changes_requested, block,
 	// mask, reject) or what the moderator did (rejected, paused,
 	// changes_requested, removed). Together with SubjectType it is the key
@@ -365,9 +366,12 @@ func (s *Service) record(ctx context.Context, tx *store.Tx, marketplaceID string
 			return err
 		}
 	}
-	if r, ok := restriction(marketplaceID, actor, d, dec, res); ok && s.Statements != nil {
-		if err := s.Statements.ContentRestricted(ctx, tx, r); err != nil {
-			return err
+	if s.Statements != nil {
+		if r, ok := restriction(marketplaceID, actor, d, dec, res); ok {
+			r.Policy = pol
+			if err := s.Statements.ContentRestricted(ctx, tx, r); err != nil {
+				return err
+			}
 		}
 	}
 	if pol.Links.TakedownWebhook && s.Outbox != nil {
@@ -392,7 +396,7 @@ func (s *Service) record(ctx context.Context, tx *store.Tx, marketplaceID string
 // statement explains it.
 func restriction(marketplaceID string, actor audit.Actor, d store.Decision, dec policy.Decision, res Decided) (Restriction, bool) {
 	r := Restriction{MarketplaceID: marketplaceID, Actor: actor, SubjectType: d.SubjectType, SubjectID: d.SubjectID, AccountID: d.AccountID,
-		Category: d.Category, What: res.Outcome, Source: "detector", RefType: "decision", RefID: d.ID, At: res.CreatedAt}
+		What: res.Outcome, Source: "detector", RefType: "decision", RefID: d.ID, At: res.CreatedAt}
 	var facts []string
 	for _, rs := range dec.Reasons {
 		if rs.Outcome != dec.Outcome {

@@ -131,6 +131,9 @@ func TestExportedStatementsAreValid(t *testing.T) {
 			{SubjectType: "review", What: "removed", Human: true, Source: enforce.SourceModerator, RefType: "case"},
 		} {
 			r.MarketplaceID, r.SubjectID, r.AccountID, r.RefID, r.At = e.MP, fmt.Sprintf("item-%d", i), "acct-content-1", fmt.Sprintf("ref-%d", i), e.Now()
+			if r.Policy, err = pols.Policy(ctx, e.MP); err != nil {
+				t.Fatal(err)
+			}
 			r.Facts = "The " + r.SubjectType + " broke the rules."
 			before := len(rec.Of(enforce.EventStatement))
 			if err := db.InTx(ctx, func(tx *store.Tx) error { return en.ContentRestricted(ctx, tx, r) }); err != nil {
