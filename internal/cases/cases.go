@@ -325,7 +325,7 @@ func (s *Service) openCase(ctx context.Context, tx *store.Tx, marketplaceID, tar
 // save inserts a new case or updates an open one.
 func (s *Service) save(ctx context.Context, tx *store.Tx, c store.Case, created bool) error {
 	if created {
-		return tx.CreateCase(ctx, c)
+		return tx.CreateCase(ctx, &c)
 	}
 	return tx.UpdateCase(ctx, c)
 }

@@ -238,7 +238,7 @@ func (s *Service) file(ctx context.Context, marketplaceID string, actor audit.Ac
 			// The case must exist before its first report refers to it;
 			// its priority is computed below, with the report.
 			c.PriorityDetail = []byte("{}")
-			if err := tx.CreateCase(ctx, c); err != nil {
+			if err := tx.CreateCase(ctx, &c); err != nil {
 				return err
 			}
 		}

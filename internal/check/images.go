@@ -159,7 +159,7 @@ func (s *Service) enqueue(ctx context.Context, tx *store.Tx, args river.JobArgs)
 	if s.Queue == nil {
 		return errors.New("image checks need a job queue")
 	}
-	_, err := s.Queue.InsertTx(ctx, tx.Tx, args, nil)
+	_, err := s.Queue.InsertTx(tx.Detach(ctx), tx.Tx, args, nil)
 	return err
 }
 

@@ -87,12 +87,12 @@ func (s *Service) Ingest(ctx context.Context, marketplaceID string, actor audit.
 		var accepted []string
 		var stored []event.Event
 		afters = afters[:0]
+		results, err := tx.InsertEvents(ctx, marketplaceID, valid, now)
+		if err != nil {
+			return err
+		}
 		for j, ev := range valid {
-			r, err := tx.InsertEvent(ctx, marketplaceID, ev, now)
-			if err != nil {
-				return err
-			}
-			switch r {
+			switch results[j] {
 			case store.EventDuplicate:
 				res.Duplicates++
 				continue

@@ -160,7 +160,7 @@ func (s *Service) queue(ctx context.Context, tx *store.Tx, deliveryID string) er
 	if s.Queue == nil {
 		return ErrNoQueue
 	}
-	_, err := s.Queue.InsertTx(ctx, tx.Tx, DeliverArgs{DeliveryID: deliveryID}, nil)
+	_, err := s.Queue.InsertTx(tx.Detach(ctx), tx.Tx, DeliverArgs{DeliveryID: deliveryID}, nil)
 	return err
 }
 

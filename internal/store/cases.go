@@ -40,6 +40,10 @@ type Case struct {
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	ResolvedAt time.Time
+	// stored is caseArgs as last read from or written to the database,
+	// so that UpdateCase writes only what changed since: every column
+	// it writes rewrites the indexes over it.
+	stored []any
 }
 
 // Open reports whether the case still waits for a decision.
@@ -62,6 +66,7 @@ func scanCase(rows *sql.Rows) (Case, error) {
 	c.PriorityDetail, c.AssigneeID, c.DecisionID, c.Escalated = json.RawMessage(detail), assignee.String, decision.String, escalated != 0
 	c.SpikeAt, c.ClaimExpiresAt, c.AtRiskAt, c.BreachedAt, c.ResolvedAt = nullMicros(spike), nullMicros(claim), nullMicros(atRisk), nullMicros(breached), nullMicros(resolved)
 	c.DueAt, c.RiskFrom, c.CreatedAt, c.UpdatedAt = fromMicros(due), fromMicros(riskFrom), fromMicros(created), fromMicros(updated)
+	c.stored = c.caseArgs()
 	return c, err
 }
 
@@ -84,12 +89,16 @@ func (c conn) OpenCaseFor(ctx context.Context, marketplaceID, targetType, target
 
 // CreateCase inserts a new case. A second open case for the same target is
 // ErrConflict: the caller lost a race and joins the other one.
-func (tx *Tx) CreateCase(ctx context.Context, c Case) error {
+func (tx *Tx) CreateCase(ctx context.Context, c *Case) error {
+	args := c.caseArgs()
 	_, err := tx.q.ExecContext(ctx, `INSERT INTO cases (`+caseCols+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)`,
-		c.caseArgs()...)
+		args...)
 	if isUniqueViolation(err) {
 		return fmt.Errorf("open case of %s %s: %w", c.TargetType, c.TargetID, ErrConflict)
+	}
+	if err == nil {
+		c.stored = args
 	}
 	return err
 }
@@ -105,18 +114,33 @@ func (c Case) caseArgs() []any {
 		micros(c.CreatedAt), micros(c.UpdatedAt), optMicros(c.ResolvedAt)}
 }
 
-// UpdateCase writes every mutable field of c.
+// UpdateCase writes the mutable fields of c: those changed since c was
+// read or created, or every one for a case built some other way.
 func (tx *Tx) UpdateCase(ctx context.Context, c Case) error {
-	// caseArgs in column order: id, marketplace_id, target_type, target_id
-	// never change; the rest does.
-	a := c.caseArgs()
-	_, err := tx.q.ExecContext(ctx, `UPDATE cases SET account_id = $3, status = $4, source = $5, reason_group = $6, priority = $7,
-		priority_detail = $8, report_count = $9, spike_at = $10, assignee_id = $11, claim_expires_at = $12, escalated = $13, due_at = $14,
-		risk_from = $15, at_risk_at = $16, breached_at = $17, decision_id = $18, outcome = $19, resolution = $20, resolved_by = $21,
-		updated_at = $22, resolved_at = $23 WHERE marketplace_id = $1 AND id = $2`,
-		append([]any{c.MarketplaceID, c.ID}, append(a[4:23:23], a[24:]...)...)...)
+	args := c.caseArgs()
+	var set strings.Builder
+	vals := []any{c.MarketplaceID, c.ID}
+	for i, col := range caseColumns {
+		// id, marketplace_id, target_type, target_id and created_at
+		// never change.
+		if i < 4 || col == "created_at" || (c.stored != nil && args[i] == c.stored[i]) {
+			continue
+		}
+		vals = append(vals, args[i])
+		if set.Len() > 0 {
+			set.WriteString(", ")
+		}
+		fmt.Fprintf(&set, "%s = $%d", col, len(vals))
+	}
+	if set.Len() == 0 {
+		return nil
+	}
+	_, err := tx.q.ExecContext(ctx, `UPDATE cases SET `+set.String()+` WHERE marketplace_id = $1 AND id = $2`, vals...)
 	return err
 }
+
+// caseColumns are caseCols one by one, in caseArgs' order.
+var caseColumns = strings.Split(strings.Join(strings.Fields(caseCols), ""), ",")
 
 // LockCase takes a case for an update inside tx, so that two moderators
 // acting at once on PostgreSQL apply one after the other (SQLite has a
@@ -127,6 +151,17 @@ func (tx *Tx) LockCase(ctx context.Context, dialect Dialect, marketplaceID, id s
 		where += " FOR UPDATE"
 	}
 	return tx.oneCase(ctx, "case "+id, where, marketplaceID, id)
+}
+
+// LockOpenCaseFor is OpenCaseFor taking the case for an update inside tx,
+// as LockCase does: reports and holds joining one case at once on
+// PostgreSQL apply one after the other, each counting those before it.
+func (tx *Tx) LockOpenCaseFor(ctx context.Context, dialect Dialect, marketplaceID, targetType, targetID string) (Case, error) {
+	where := "marketplace_id = $1 AND target_type = $2 AND target_id = $3 AND status IN ('pending', 'reviewing')"
+	if dialect == Postgres {
+		where += " FOR UPDATE"
+	}
+	return tx.oneCase(ctx, "open case of "+targetType+" "+targetID, where, marketplaceID, targetType, targetID)
 }
 
 // collect scans every row of a query with scan, closing the rows; err is
@@ -187,7 +222,10 @@ type CaseQuery struct {
 	AfterPriority float64
 	AfterCreated  time.Time
 	AfterID       string
-	Limit         int
+	// Backward walks the same order the other way: the cases before the
+	// cursor, nearest first.
+	Backward bool
+	Limit    int
 }
 
 // openCases is the condition of an open case, written exactly as the
@@ -252,20 +290,50 @@ func (c conn) Cases(ctx context.Context, q CaseQuery) ([]Case, error) {
 		n := arg(now)
 		where = append(where, "breached_at IS NULL AND due_at > "+n+" AND risk_from > "+n)
 	}
-	order := "priority DESC, created_at, id"
+	// The queue's order is highest priority first (or oldest first), ties
+	// by age, then id; the ORDER BY and the cursor's condition both come
+	// from keys, so that the two directions cannot disagree.
+	keys := []queueKey{{"priority", true, q.AfterPriority}, {"created_at", false, micros(q.AfterCreated)}, {"id", false, q.AfterID}}
 	if q.Sort == "age" {
-		order = "created_at, id"
-		if q.AfterID != "" {
-			at, id := arg(micros(q.AfterCreated)), arg(q.AfterID)
-			where = append(where, fmt.Sprintf("(created_at > %s OR (created_at = %s AND id > %s))", at, at, id))
+		keys = keys[1:]
+	}
+	order := make([]string, len(keys))
+	for i, k := range keys {
+		order[i] = k.col
+		if k.desc != q.Backward {
+			order[i] += " DESC"
 		}
-	} else if q.AfterID != "" {
-		p, at, id := arg(q.AfterPriority), arg(micros(q.AfterCreated)), arg(q.AfterID)
-		where = append(where, fmt.Sprintf("(priority < %s OR (priority = %s AND (created_at > %s OR (created_at = %s AND id > %s))))", p, p, at, at, id))
+	}
+	if q.AfterID != "" {
+		where = append(where, beyond(keys, q.Backward, arg))
 	}
 	rows, err := c.q.QueryContext(ctx, fmt.Sprintf("SELECT %s FROM cases WHERE %s ORDER BY %s LIMIT %d",
-		caseCols, strings.Join(where, " AND "), order, clampLimit(q.Limit, 500)), args...)
+		caseCols, strings.Join(where, " AND "), strings.Join(order, ", "), clampLimit(q.Limit, 500)), args...)
 	return collect(rows, err, scanCase)
+}
+
+// queueKey is a column of the queue's order, whether it descends, and the
+// cursor's value of it.
+type queueKey struct {
+	col  string
+	desc bool
+	at   any
+}
+
+// beyond is the condition of the rows past the cursor in keys' order, or
+// before it when backward: (a < x OR (a = x AND (b > y OR …))) for a
+// descending and b ascending, each value bound once by arg.
+func beyond(keys []queueKey, backward bool, arg func(any) string) string {
+	k := keys[0]
+	op := ">"
+	if k.desc != backward {
+		op = "<"
+	}
+	v := arg(k.at)
+	if len(keys) == 1 {
+		return k.col + " " + op + " " + v
+	}
+	return fmt.Sprintf("(%s %s %s OR (%s = %s AND %s))", k.col, op, v, k.col, v, beyond(keys[1:], backward, arg))
 }
 
 // CasesDue lists open cases, across marketplaces, that the sweep must
@@ -309,16 +377,22 @@ const reportCols = `id, marketplace_id, reference, case_id, target_type, target_
 // CreateReport inserts r. A reused reference or idempotency key is
 // ErrConflict.
 func (tx *Tx) CreateReport(ctx context.Context, r Report) error {
-	_, err := tx.q.ExecContext(ctx, `INSERT INTO reports (id, marketplace_id, reference, case_id, target_type, target_id, account_id, reason,
-		reason_group, details, reporter_id, reporter_type, weight, idempotency_key, fingerprint, status, outcome, created_at, closed_at, notice)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
-		r.ID, r.MarketplaceID, r.Reference, r.CaseID, r.TargetType, r.TargetID, r.AccountID, r.Reason, r.ReasonGroup, r.Details,
-		r.ReporterID, r.ReporterType, r.Weight, nullString(r.IdempotencyKey), r.Fingerprint, r.Status, r.Outcome, micros(r.CreatedAt), optMicros(r.ClosedAt),
-		r.Notice)
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO reports (`+reportInsertCols+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`, r.args()...)
 	if isUniqueViolation(err) {
 		return fmt.Errorf("report %s: %w", r.Reference, ErrConflict)
 	}
 	return err
+}
+
+// reportInsertCols are the columns a new report fills, in args' order.
+const reportInsertCols = `id, marketplace_id, reference, case_id, target_type, target_id, account_id, reason,
+	reason_group, details, reporter_id, reporter_type, weight, idempotency_key, fingerprint, status, outcome, created_at, closed_at, notice`
+
+func (r Report) args() []any {
+	return []any{r.ID, r.MarketplaceID, r.Reference, r.CaseID, r.TargetType, r.TargetID, r.AccountID, r.Reason, r.ReasonGroup, r.Details,
+		r.ReporterID, r.ReporterType, r.Weight, nullString(r.IdempotencyKey), r.Fingerprint, r.Status, r.Outcome, micros(r.CreatedAt), optMicros(r.ClosedAt),
+		r.Notice}
 }
 
 func scanReport(rows *sql.Rows) (Report, error) {
@@ -490,9 +564,15 @@ type CaseEvent struct {
 
 // AddCaseEvent appends a step to a case's history.
 func (tx *Tx) AddCaseEvent(ctx context.Context, e CaseEvent) error {
-	_, err := tx.q.ExecContext(ctx, `INSERT INTO case_events (id, marketplace_id, case_id, at, actor_type, actor_id, kind, detail)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, e.ID, e.MarketplaceID, e.CaseID, micros(e.At), e.ActorType, e.ActorID, e.Kind, string(e.Detail))
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO case_events (`+caseEventCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, e.args()...)
 	return err
+}
+
+// caseEventCols are case_events' columns in args' order.
+const caseEventCols = "id, marketplace_id, case_id, at, actor_type, actor_id, kind, detail"
+
+func (e CaseEvent) args() []any {
+	return []any{e.ID, e.MarketplaceID, e.CaseID, micros(e.At), e.ActorType, e.ActorID, e.Kind, string(e.Detail)}
 }
 
 // CaseEvents lists a case's history, oldest first.
@@ -523,9 +603,15 @@ type Alert struct {
 
 // CreateAlert stores an alert.
 func (tx *Tx) CreateAlert(ctx context.Context, a Alert) error {
-	_, err := tx.q.ExecContext(ctx, `INSERT INTO alerts (id, marketplace_id, kind, case_id, detail, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		a.ID, a.MarketplaceID, a.Kind, a.CaseID, a.Detail, micros(a.CreatedAt))
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO alerts (`+alertInsertCols+`) VALUES ($1, $2, $3, $4, $5, $6)`, a.args()...)
 	return err
+}
+
+// alertInsertCols are the columns a new alert fills, in args' order.
+const alertInsertCols = "id, marketplace_id, kind, case_id, detail, created_at"
+
+func (a Alert) args() []any {
+	return []any{a.ID, a.MarketplaceID, a.Kind, a.CaseID, a.Detail, micros(a.CreatedAt)}
 }
 
 // OpenAlerts lists a marketplace's unacknowledged alerts of cases still

@@ -70,6 +70,10 @@ func (s *statements) Close() error {
 
 // preparedTx is a transaction's querier that runs each query through its
 // cached statement, and notes the queries it had to run unprepared.
+//
+// A query whose context is already done fails without running, and a
+// running one is never interrupted: on SQLite an interrupted write rolls
+// back the whole transaction, which the group shares with other callers.
 type preparedTx struct {
 	tx     *sql.Tx
 	cache  *statements
@@ -84,7 +88,17 @@ func (p preparedTx) stmt(ctx context.Context, q string) *sql.Stmt {
 	return nil
 }
 
+// detach is the context a query runs under: ctx itself once it is done,
+// so that the query fails at once, otherwise ctx without its cancellation.
+func detach(ctx context.Context) context.Context {
+	if ctx.Err() != nil {
+		return ctx
+	}
+	return context.WithoutCancel(ctx)
+}
+
 func (p preparedTx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	ctx = detach(ctx)
 	if st := p.stmt(ctx, q); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -92,6 +106,7 @@ func (p preparedTx) ExecContext(ctx context.Context, q string, args ...any) (sql
 }
 
 func (p preparedTx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	ctx = detach(ctx)
 	if st := p.stmt(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -99,6 +114,7 @@ func (p preparedTx) QueryContext(ctx context.Context, q string, args ...any) (*s
 }
 
 func (p preparedTx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	ctx = detach(ctx)
 	if st := p.stmt(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}

@@ -28,11 +28,11 @@ func TestSearch(t *testing.T) {
 		err := db.InTx(ctx, func(tx *store.Tx) error {
 			c := store.Case{ID: "case-a", MarketplaceID: mp, TargetType: "account", TargetID: "reported", Status: "pending", Source: "report",
 				ReasonGroup: "fraud", PriorityDetail: []byte(`{}`), DueAt: t0.Add(48 * time.Hour), RiskFrom: t0, CreatedAt: t0, UpdatedAt: t0}
-			if err := tx.CreateCase(ctx, c); err != nil {
+			if err := tx.CreateCase(ctx, &c); err != nil {
 				return err
 			}
 			c.ID, c.MarketplaceID = "case-b", other
-			if err := tx.CreateCase(ctx, c); err != nil {
+			if err := tx.CreateCase(ctx, &c); err != nil {
 				return err
 			}
 			for _, r := range []store.Report{{ID: "r1", MarketplaceID: mp, Reference: "VR-AAAA-BBBB", CaseID: "case-a"},

@@ -65,6 +65,11 @@ type DB struct {
 	// prepared caches the writer's statements on SQLite; nil on
 	// PostgreSQL.
 	prepared *statements
+	// group commits concurrent writers together on SQLite; nil on
+	// PostgreSQL.
+	group *group
+	// log records queries for index checks (LogQueries).
+	log *logSwitch
 }
 
 // querier is what *sql.DB and *sql.Tx have in common.
@@ -91,6 +96,11 @@ type Tx struct {
 // rolls back: for in-memory state that must not see uncommitted changes.
 func (tx *Tx) AfterCommit(fn func()) { tx.after = append(tx.after, fn) }
 
+// Detach is the context for a statement run directly on tx.Tx, such as a
+// job inserted with River: on SQLite the transaction is shared, and a
+// cancelled statement would roll it back for every use case in it.
+func (tx *Tx) Detach(ctx context.Context) context.Context { return detach(ctx) }
+
 // Open connects to dsn, which is either a PostgreSQL URL (postgres:// or
 // postgresql://) or a SQLite file path (optionally prefixed with file: or
 // sqlite:). It does not migrate; call Migrate.
@@ -113,7 +123,8 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect postgres: %w", err)
 	}
-	return &DB{conn: conn{q: db}, Dialect: Postgres, W: db, R: db, dsn: dsn}, nil
+	log := new(logSwitch)
+	return &DB{conn: conn{q: loggingQuerier{q: db, log: log}}, Dialect: Postgres, W: db, R: db, dsn: dsn, log: log}, nil
 }
 
 func openSQLite(ctx context.Context, dsn string) (*DB, error) {
@@ -144,7 +155,9 @@ func openSQLite(ctx context.Context, dsn string) (*DB, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	return &DB{conn: conn{q: r}, Dialect: SQLite, W: w, R: r, prepared: newStatements(w)}, nil
+	prepared, log := newStatements(w), new(logSwitch)
+	return &DB{conn: conn{q: loggingQuerier{q: r, log: log}}, Dialect: SQLite, W: w, R: r, prepared: prepared, log: log,
+		group: &group{w: w, prepared: prepared, log: log}}, nil
 }
 
 // Close closes both pools.
@@ -160,17 +173,20 @@ func (db *DB) Close() error {
 }
 
 // InTx runs fn in one writer transaction and commits it if fn returns nil.
+//
+// On SQLite, concurrent calls share one transaction, each fn in its own
+// savepoint, one after another (see group); fn's failure rolls back only
+// its own changes. Statements that fn runs directly on tx.Tx should use
+// tx.Detach(ctx).
 func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
+	if db.group != nil {
+		return db.group.do(ctx, fn)
+	}
 	tx, err := db.W.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	t := &Tx{conn: conn{q: tx}, Tx: tx}
-	var missed []string
-	if db.prepared != nil {
-		t.conn = conn{q: preparedTx{tx: tx, cache: db.prepared, missed: &missed}}
-		defer func() { db.prepared.prepare(context.WithoutCancel(ctx), missed) }()
-	}
+	t := &Tx{conn: conn{q: loggingQuerier{q: tx, log: db.log}}, Tx: tx}
 	if err := fn(t); err != nil {
 		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			return errors.Join(err, fmt.Errorf("rollback: %w", rbErr))

@@ -45,17 +45,16 @@ func ingest(t *testing.T, db *store.DB, mp string, evs ...event.Event) []store.E
 	t.Helper()
 	var out []store.EventInsert
 	err := db.InTx(context.Background(), func(tx *store.Tx) error {
-		for _, ev := range evs {
-			r, err := tx.InsertEvent(context.Background(), mp, ev, t0)
-			if err != nil {
-				return err
-			}
-			if r == store.EventNew {
+		var err error
+		if out, err = tx.InsertEvents(context.Background(), mp, evs, t0); err != nil {
+			return err
+		}
+		for i, ev := range evs {
+			if out[i] == store.EventNew {
 				if err := tx.ApplyEvent(context.Background(), mp, ev); err != nil {
 					return err
 				}
 			}
-			out = append(out, r)
 		}
 		return nil
 	})
@@ -109,6 +108,27 @@ func TestEventsIdempotentAndOrdered(t *testing.T) {
 		other := parse(t, "e1", "account.upserted", t0, `{"account_id":"u1","kind":"private","email":"x@example.com"}`)
 		if got := ingest(t, db, mp, other); got[0] != store.EventConflict {
 			t.Fatalf("reused id: %v", got)
+		}
+		// Within one batch, across statement chunks: the first occurrence
+		// of an id is stored, a repeat is a duplicate, a repeat with other
+		// content a conflict.
+		var batch []event.Event
+		for i := range 250 {
+			batch = append(batch, parse(t, fmt.Sprint("b", i), "account.upserted", t0, fmt.Sprintf(`{"account_id":"v%d","kind":"private"}`, i)))
+		}
+		batch = append(batch, batch[249], parse(t, "b150", "account.upserted", t0, `{"account_id":"other","kind":"private"}`), other)
+		got = ingest(t, db, mp, batch...)
+		for i, r := range got {
+			want := store.EventNew
+			switch i {
+			case 250:
+				want = store.EventDuplicate
+			case 251, 252:
+				want = store.EventConflict
+			}
+			if r != want {
+				t.Fatalf("batch item %d: %v, want %v", i, r, want)
+			}
 		}
 		evs, err := db.Events(ctx, store.EventsQuery{MarketplaceID: mp, AccountID: "u1"})
 		if err != nil || len(evs) != 2 {
@@ -215,7 +235,7 @@ func TestRollbackLeavesNothing(t *testing.T) {
 		boom := errors.New("boom")
 		err := db.InTx(ctx, func(tx *store.Tx) error {
 			ev := parse(t, "e1", "account.upserted", t0, `{"account_id":"u1","kind":"private"}`)
-			if _, err := tx.InsertEvent(ctx, mp, ev, t0); err != nil {
+			if _, err := tx.InsertEvents(ctx, mp, []event.Event{ev}, t0); err != nil {
 				return err
 			}
 			if err := tx.ApplyEvent(ctx, mp, ev); err != nil {
@@ -345,7 +365,7 @@ func TestCasesQueue(t *testing.T) {
 			for i := range 25 {
 				// Priorities repeat, so the pages must break ties by age and id.
 				c := mk(fmt.Sprintf("c%02d", i), fmt.Sprintf("l%02d", i), float64(i%5), t0.Add(time.Duration(i)*time.Minute))
-				if err := tx.CreateCase(ctx, c); err != nil {
+				if err := tx.CreateCase(ctx, &c); err != nil {
 					return err
 				}
 			}
@@ -362,26 +382,30 @@ func TestCasesQueue(t *testing.T) {
 			}
 		}
 		// A second open case for one target is refused; a closed one is not in the way.
-		if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.CreateCase(ctx, mk("dup", "l03", 9, t0)) }); !errors.Is(err, store.ErrConflict) {
+		if err := db.InTx(ctx, func(tx *store.Tx) error { c := mk("dup", "l03", 9, t0); return tx.CreateCase(ctx, &c) }); !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("second open case for a target: %v", err)
 		}
 		for _, sort := range []string{"priority", "age"} {
-			var got []string
-			q := store.CaseQuery{MarketplaceID: mp, Sort: sort, Limit: 7, Now: t0}
-			for {
-				page, err := db.Cases(ctx, q)
-				if err != nil {
-					t.Fatal(err)
+			// walk pages through the queue from q's cursor, either way.
+			walk := func(q store.CaseQuery) []string {
+				var got []string
+				for {
+					page, err := db.Cases(ctx, q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, c := range page {
+						got = append(got, c.ID)
+					}
+					if len(page) < q.Limit {
+						return got
+					}
+					last := page[len(page)-1]
+					q.AfterPriority, q.AfterCreated, q.AfterID = last.Priority, last.CreatedAt, last.ID
 				}
-				for _, c := range page {
-					got = append(got, c.ID)
-				}
-				if len(page) < q.Limit {
-					break
-				}
-				last := page[len(page)-1]
-				q.AfterPriority, q.AfterCreated, q.AfterID = last.Priority, last.CreatedAt, last.ID
 			}
+			q := store.CaseQuery{MarketplaceID: mp, Sort: sort, Limit: 7, Now: t0}
+			got := walk(q)
 			exp := want
 			if sort == "age" {
 				exp = nil
@@ -392,6 +416,17 @@ func TestCasesQueue(t *testing.T) {
 			if !slices.Equal(got, exp) {
 				t.Errorf("%s order over pages:\n got %v\nwant %v", sort, got, exp)
 			}
+			// Backward from the last case: the same order, reversed.
+			last, err := db.Case(ctx, mp, exp[len(exp)-1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			q.Backward, q.AfterPriority, q.AfterCreated, q.AfterID = true, last.Priority, last.CreatedAt, last.ID
+			back := slices.Clone(exp[:len(exp)-1])
+			slices.Reverse(back)
+			if got := walk(q); !slices.Equal(got, back) {
+				t.Errorf("%s order backward over pages:\n got %v\nwant %v", sort, got, back)
+			}
 		}
 		c, err := db.OpenCaseFor(ctx, mp, "listing", "l03")
 		if err != nil || c.ID != "c03" {
@@ -401,7 +436,7 @@ func TestCasesQueue(t *testing.T) {
 		if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.UpdateCase(ctx, c) }); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.CreateCase(ctx, mk("c03b", "l03", 1, t0.Add(time.Hour))) }); err != nil {
+		if err := db.InTx(ctx, func(tx *store.Tx) error { c := mk("c03b", "l03", 1, t0.Add(time.Hour)); return tx.CreateCase(ctx, &c) }); err != nil {
 			t.Fatalf("new case after the old one closed: %v", err)
 		}
 		got, err := db.Case(ctx, mp, "c03")
