@@ -18,16 +18,30 @@ var (
 	benchMessage = "Hi! Ich bin gerade im Ausland, bitte Kaution vorab per Western Union, Schlüssel per Post. Infos: kleinmarkt-pay.com/login"
 )
 
+// BenchmarkScan scans a listing field: listing500 and message120 alone,
+// clean cycles through benchClean (the common case of a listing check)
+// and dirty through benchDirty, one text per operation.
 func BenchmarkScan(b *testing.B) {
 	d := newTestDetector(b)
-	for _, bc := range []struct{ name, text string }{
-		{"listing500", benchListing},
-		{"message120", benchMessage},
+	for _, bc := range []struct {
+		name  string
+		texts []string
+	}{
+		{"listing500", []string{benchListing}},
+		{"message120", []string{benchMessage}},
+		{"clean", benchClean},
+		{"dirty", benchDirty},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			b.SetBytes(int64(len(bc.text)))
+			size := 0
+			for _, s := range bc.texts {
+				size += len(s)
+			}
+			b.SetBytes(int64(size / len(bc.texts)))
+			i := 0
 			for b.Loop() {
-				d.Scan(bc.text, "description")
+				d.Scan(bc.texts[i%len(bc.texts)], "description")
+				i++
 			}
 		})
 	}
@@ -42,5 +56,48 @@ func TestBenchTexts(t *testing.T) {
 	}
 	if codes := strings.Join(Codes(newTestDetector(t), "listing", benchListing), " "); codes != "contact.email contact.phone" {
 		t.Errorf("listing codes %q", codes)
+	}
+	d := newTestDetector(t)
+	for _, s := range benchClean {
+		if fs := d.Scan(s, "description"); len(fs) > 0 {
+			t.Errorf("clean listing %.40q…: %s", s, describe(fs))
+		}
+	}
+	for _, s := range benchDirty {
+		if len(d.Scan(s, "description")) == 0 {
+			t.Errorf("dirty text %.40q…: nothing found", s)
+		}
+	}
+}
+
+// BenchmarkScanFrozen is BenchmarkScan's clean and dirty texts through
+// frozenScan, the detector before the word-start prefilter: run both in
+// one go to compare.
+func BenchmarkScanFrozen(b *testing.B) {
+	d := newTestDetector(b)
+	for _, bc := range []struct {
+		name  string
+		texts []string
+	}{
+		{"clean", benchClean},
+		{"dirty", benchDirty},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				frozenScan(d, bc.texts[i%len(bc.texts)], "description")
+				i++
+			}
+		})
+	}
+}
+
+// BenchmarkNew builds a Detector with the default lists, as every policy
+// does once.
+func BenchmarkNew(b *testing.B) {
+	for b.Loop() {
+		if _, err := New(DefaultConfig()); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -135,7 +135,7 @@ type Detector struct {
 	phones       *phoneFinder
 	emailRe      *regexp.Regexp
 	handles      *handleFinder
-	scams        []*scamScript
+	scams        *scamSet
 	blocklist    *termSet
 	profanity    *termSet
 	allowed      domainSet
@@ -165,7 +165,7 @@ func New(cfg Config) (*Detector, error) {
 		nz:           nz,
 		phones:       newPhoneFinder(cfg.Regions),
 		emailRe:      regexp.MustCompile(emailPattern),
-		scams:        newScamScripts(),
+		scams:        newScamSet(),
 		allowed:      newDomainSet(append(slices.Clone(cfg.AllowedDomains), cfg.ProtectedDomains...)),
 		blocked:      newDomainSet(cfg.BlockedDomains),
 		shorteners:   newDomainSet(cfg.Shorteners),
@@ -240,15 +240,14 @@ func (d *Detector) Scan(s string, field string) []detect.Finding {
 		fs = append(fs, d.contacts(n)...)
 	}
 	if !d.skip[FamilyScam] {
-		for _, sc := range d.scams {
-			for _, h := range sc.find(n.Text) {
-				detail := fmt.Sprintf("%s script: %s", sc.name, sc.detail)
-				threshold := ""
-				if h.weak > 0 {
-					threshold = fmt.Sprintf("%d different weak signals ≥ 2", h.weak)
-				}
-				fs = append(fs, found{CodeScam, h.start, h.end, sc.name, threshold, detail})
+		for _, h := range d.scams.find(n.Text) {
+			sc := h.script
+			detail := fmt.Sprintf("%s script: %s", sc.name, sc.detail)
+			threshold := ""
+			if h.weak > 0 {
+				threshold = fmt.Sprintf("%d different weak signals ≥ 2", h.weak)
 			}
+			fs = append(fs, found{CodeScam, h.start, h.end, sc.name, threshold, detail})
 		}
 	}
 	fs = append(fs, d.terms(n, FamilyProhibited, CodeProhibited, d.blocklist, true, "on the prohibited list")...)

@@ -119,8 +119,9 @@ func FuzzScanFindings(f *testing.F) {
 
 // FuzzTerms gives a detector a fuzzed blocklist and profanity entry, as
 // New compiles them: the entry is refused (only for a misplaced "*") or
-// the detector's findings are well formed, and an entry of plain letters
-// is found in a text that is that entry alone.
+// the detector's findings are well formed, the entry's matches are the
+// frozen matcher's (frozen_test.go), and an entry of plain letters is
+// found in a text that is that entry alone.
 func FuzzTerms(f *testing.F) {
 	for _, tc := range []struct{ term, text string }{
 		{"weapon*", "Weapons for sale"}, {"fake id", "fake-id and fakeid"}, {"1:1 rep*", "1:1 Replika"},
@@ -148,6 +149,9 @@ func FuzzTerms(f *testing.F) {
 			return
 		}
 		checkFindingSpans(t, s, d.Scan(s, "text"), nil)
+		if words := d.nz.normalise(s).Words; !slices.Equal(d.blocklist.find(words), frozenTermFind(d.blocklist, words)) {
+			t.Fatalf("term %q in %q: found %v, the frozen matcher %v", term, s, d.blocklist.find(words), frozenTermFind(d.blocklist, words))
+		}
 		if plainWord(term) {
 			found := false
 			for _, f := range d.Scan(term, "text") {

@@ -3,6 +3,7 @@ package text
 import (
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 // handleFinder finds messenger and social-network handles offered as a
@@ -161,8 +162,22 @@ func (hf *handleFinder) find(n Normalised) []handleHit {
 			out = append(out, handleHit{start, h.end, net})
 		}
 	}
-	for _, m := range hf.atInvite.FindAllStringSubmatchIndex(t, -1) {
-		out = append(out, handleHit{m[2], m[3], "@" + t[m[2]+1:m[3]]})
+	// An atInvite match is a non-letter and then letters, digits, "_.:@-"
+	// and blanks, with an "@": it runs only on such pieces. Its "^" is true
+	// at the start of a piece, but there it must be followed by a verb,
+	// and a piece after the first starts with a character that is no
+	// letter.
+	for p := range pieces(t, func(r rune) bool {
+		return unicode.IsLetter(r) || unicode.IsNumber(r) || strings.ContainsRune("_.:@- \t", r)
+	}) {
+		piece := t[p.start:p.end]
+		if strings.IndexByte(piece, '@') < 0 {
+			continue
+		}
+		for _, m := range hf.atInvite.FindAllStringSubmatchIndex(piece, -1) {
+			a, b := p.start+m[2], p.start+m[3]
+			out = append(out, handleHit{a, b, "@" + t[a+1:b]})
+		}
 	}
 	return out
 }

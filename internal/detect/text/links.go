@@ -25,6 +25,9 @@ type address struct {
 const emailPattern = `[\p{L}\p{N}_%+\-](?:[\p{L}\p{N}._%+\-]*[\p{L}\p{N}_%+\-])?@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)+`
 
 func (d *Detector) emails(n Normalised) []address {
+	if strings.IndexByte(n.Text, '@') < 0 {
+		return nil // every address has one
+	}
 	var out []address
 	for _, loc := range d.emailRe.FindAllStringIndex(n.Text, -1) {
 		v := n.Text[loc[0]:loc[1]]

@@ -4,3 +4,6 @@ package text
 
 // raceEnabled: see race_test.go.
 const raceEnabled = false
+
+// raceStride: see race_test.go.
+const raceStride = 1

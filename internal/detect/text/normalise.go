@@ -2,6 +2,7 @@ package text
 
 import (
 	"bytes"
+	"iter"
 	"maps"
 	"regexp"
 	"slices"
@@ -74,6 +75,7 @@ type normaliser struct {
 	stop       map[string]bool
 	// functionTLDs and ownTLDs: see the constants of the same names.
 	functionTLDs, ownTLDs map[string]bool
+	connWords             map[string]bool // atWords and dotWords
 	bracketRe             *regexp.Regexp
 	chainRe               *regexp.Regexp
 	connRe                *regexp.Regexp
@@ -101,6 +103,7 @@ func newNormaliser() (*normaliser, error) {
 		stop:         setOf(strings.Fields(stopWords)),
 		functionTLDs: setOf(strings.Fields(functionTLDs)),
 		ownTLDs:      setOf(strings.Split(ownTLDs, "|")),
+		connWords:    setOf(strings.Split(atWords+"|"+dotWords, "|")),
 		bracketRe:    regexp.MustCompile(`[ \t]*[(\[{<][ \t]*(` + atWords + `|@|` + dotWords + `|\.)[ \t]*[)\]}>][ \t]*`),
 		chainRe:      regexp.MustCompile(label + `(?:(?:` + conn + `)` + label + `)+`),
 		connRe:       regexp.MustCompile(conn),
@@ -133,11 +136,19 @@ const maxRounds = 8
 
 // rewrites applies every rewrite after folding, in order, once.
 func (nz *normaliser) rewrites(m mapped, orig string) mapped {
-	m = m.rewrite(digitLookalikes(m))
-	m = m.rewrite(nz.brackets(m))
-	m = m.rewrite(nz.spelledNumbers(m))
-	m = m.rewrite(spacedOut(m))
-	return m.rewrite(nz.spelledAddresses(m, orig))
+	s := string(m.b)
+	apply := func(edits []edit) {
+		if len(edits) > 0 {
+			m = m.rewrite(edits)
+			s = string(m.b)
+		}
+	}
+	apply(digitLookalikes(s))
+	apply(nz.brackets(s))
+	apply(nz.spelledNumbers(s))
+	apply(spacedOut(s))
+	apply(nz.spelledAddresses(m, s, orig))
+	return m
 }
 
 // mapped is text under rewriting: each byte remembers the original byte
@@ -246,8 +257,7 @@ func (nz *normaliser) foldRune(buf []byte, r rune) []byte {
 // digitLookalikes reads letters that stand for digits inside a number
 // ("O151 2345", "0l76"): a token of at least three digits whose other
 // characters are at most two of o, i and l.
-func digitLookalikes(m mapped) []edit {
-	s := string(m.b)
+func digitLookalikes(s string) []edit {
 	var edits []edit
 	for _, t := range tokens(s, func(r rune) int {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
@@ -285,9 +295,11 @@ func digitLookalikes(m mapped) []edit {
 
 // brackets turns "(at)", "[dot]", "{punkt}", "(.)" into "@" and ".". The
 // brackets make these unambiguous, so no further check is needed.
-func (nz *normaliser) brackets(m mapped) []edit {
+func (nz *normaliser) brackets(s string) []edit {
 	var edits []edit
-	s := string(m.b)
+	if !strings.ContainsAny(s, "([{<") {
+		return nil // every match has an opening bracket
+	}
 	for _, loc := range nz.bracketRe.FindAllStringSubmatchIndex(s, -1) {
 		edits = append(edits, edit{loc[0], loc[1], connSymbol(s[loc[2]:loc[3]])})
 	}
@@ -307,7 +319,7 @@ type token struct{ start, end int }
 // tokens splits s into runs of runes of the same non-zero class; runes of
 // class 0 separate tokens, and class single always forms a token of its own.
 func tokens(s string, class func(rune) int) []token {
-	var out []token
+	out := make([]token, 0, len(s)/4+1) // about a word in every 5 bytes
 	cur, start := 0, 0
 	for i, r := range s {
 		c := class(r)
@@ -335,8 +347,7 @@ const single = 99
 // connector ("punkt d e"). Four or more spaced digits next to spaced
 // letters stay apart from them ("w h a t s a p p 0 1 5 2 …"), while a
 // lone digit joins its letters ("v 1 a g r a").
-func spacedOut(m mapped) []edit {
-	s := string(m.b)
+func spacedOut(s string) []edit {
 	toks := tokens(s, func(r rune) int {
 		switch {
 		case r == '@':
@@ -487,15 +498,84 @@ func sepKey(sep string) string {
 // also a function word ("un point de vue") needs "dot" or a language whose
 // own TLD it is ("punkt de", "punto it"), and a capitalised TLD in the
 // original ("Zustand . Haus") reads as a new sentence.
-func (nz *normaliser) spelledAddresses(m mapped, orig string) []edit {
-	s := string(m.b)
+func (nz *normaliser) spelledAddresses(m mapped, s, orig string) []edit {
 	var edits []edit
-	for _, loc := range nz.chainRe.FindAllStringIndex(s, -1) {
-		edits = append(edits, nz.chain(s, loc[0], loc[1], func(a, b int) string {
-			return orig[m.lo[a]:m.hi[b-1]]
-		})...)
+	for _, p := range nz.chainPieces(s) {
+		for _, loc := range nz.chainRe.FindAllStringIndex(s[p.start:p.end], -1) {
+			edits = append(edits, nz.chain(s, p.start+loc[0], p.start+loc[1], func(a, b int) string {
+				return orig[m.lo[a]:m.hi[b-1]]
+			})...)
+		}
 	}
 	return edits
+}
+
+// chainPieces returns the stretches of s that may hold an address chain
+// (chainRe), so that the expression runs there only: pieces of the
+// characters a chain is made of (letters, numbers, "_%+.-@()", blanks)
+// that hold a connector (conn). chainRe has no anchors or word boundaries
+// and no match crosses another character, so its matches in s are
+// exactly its matches in these pieces.
+func (nz *normaliser) chainPieces(s string) []token {
+	var out []token
+	for p := range pieces(s, func(r rune) bool {
+		return r == ' ' || r == '\t' || unicode.IsLetter(r) || unicode.IsNumber(r) || strings.ContainsRune("_%+.-@()", r)
+	}) {
+		if nz.hasConn(s[p.start:p.end]) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// hasConn reports whether s may hold a connector (conn): "@", "(a)", a
+// blank before ".", or an at/dot word between blanks.
+func (nz *normaliser) hasConn(s string) bool {
+	if strings.Contains(s, "@") || strings.Contains(s, "(a)") || strings.Contains(s, " .") || strings.Contains(s, "\t.") {
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] != ' ' && s[i] != '\t' {
+			continue
+		}
+		j := i + 1
+		for j < len(s) && s[j] != ' ' && s[j] != '\t' {
+			j++
+		}
+		if j < len(s) && nz.connWords[s[i+1:j]] {
+			return true
+		}
+		i = j - 1
+	}
+	return false
+}
+
+// pieces splits s before every character for which in is false: each
+// piece is such a character (none for the first piece) and the run of
+// characters after it for which in is true. Pieces without such a run are
+// left out. An expression without anchors or word boundaries that
+// matches only characters for which in is true, except perhaps its first,
+// finds in s exactly what it finds in the pieces.
+func pieces(s string, in func(r rune) bool) iter.Seq[token] {
+	return func(yield func(token) bool) {
+		start, run := 0, 0 // of the piece and of its run
+		for i := 0; i < len(s); {
+			r, size := rune(s[i]), 1
+			if r >= utf8.RuneSelf {
+				r, size = utf8.DecodeRuneInString(s[i:])
+			}
+			if !in(r) {
+				if i > run && !yield(token{start, i}) {
+					return
+				}
+				start, run = i, i+size
+			}
+			i += size
+		}
+		if len(s) > run {
+			yield(token{start, len(s)})
+		}
+	}
 }
 
 // link is one connector in an address chain.

@@ -130,8 +130,7 @@ func numberWords() map[string]numWord {
 // "one", "un", "neuf" or "sei" are everyday words. When a run holds two
 // words and seven digits or more, it is a number spelled out for a reason
 // and its separators go too, so that it reads as one number.
-func (nz *normaliser) spelledNumbers(m mapped) []edit {
-	s := string(m.b)
+func (nz *normaliser) spelledNumbers(s string) []edit {
 	toks := tokens(s, func(r rune) int {
 		switch {
 		case unicode.IsLetter(r):

@@ -95,7 +95,7 @@ type phone struct {
 // text has none.
 func (pf *phoneFinder) find(t string) []phone {
 	var out []phone
-	for _, loc := range pf.candRe.FindAllStringIndex(t, -1) {
+	for _, loc := range pf.candidateMatches(t) {
 		if countDigits(t[loc[0]:loc[1]]) < 7 {
 			continue // no phone number has fewer digits
 		}
@@ -111,6 +111,24 @@ func (pf *phoneFinder) find(t string) []phone {
 			if ca, cb := a+c[0], a+c[1]; ca >= loc[0] && cb <= loc[1] {
 				out = append(out, pf.candidates(t, ca, cb)...)
 			}
+		}
+	}
+	return out
+}
+
+// candidateMatches returns candRe's matches in t. A candidate holds only
+// digits, blanks and "+()./-:", and candRe has no anchors or word
+// boundaries, so it runs only on the pieces of those characters that hold
+// seven digits or more: no match crosses another character, and one with
+// fewer digits is no phone number.
+func (pf *phoneFinder) candidateMatches(t string) [][]int {
+	var out [][]int
+	for p := range pieces(t, func(r rune) bool { return r < utf8.RuneSelf && strings.IndexByte("0123456789 \t+()./-:", byte(r)) >= 0 }) {
+		if countDigits(t[p.start:p.end]) < 7 {
+			continue
+		}
+		for _, loc := range pf.candRe.FindAllStringIndex(t[p.start:p.end], -1) {
+			out = append(out, []int{p.start + loc[0], p.start + loc[1]})
 		}
 	}
 	return out

@@ -2,6 +2,7 @@ package text
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -72,7 +73,7 @@ func near(a, b string, n int) string {
 
 func newScamScripts() []*scamScript {
 	// One anchored expression per script and strength, tried at word
-	// starts (wordMatches).
+	// starts (wordSet).
 	compile := func(ps ...string) *regexp.Regexp {
 		return regexp.MustCompile(`^(?:(?:` + strings.Join(ps, `)|(?:`) + `))`)
 	}
@@ -146,27 +147,52 @@ func newScamScripts() []*scamScript {
 	}
 }
 
-// find returns the scripts' matches in t: every strong phrase, and weak
-// signals of scripts that have two different ones.
-func (s *scamScript) find(t string) []scamHit {
+// scamSet is the known scam scripts, matched in one pass over a text.
+type scamSet struct {
+	scripts []*scamScript
+	words   *wordSet // scripts[k].strong is expression 2k, scripts[k].weak 2k+1
+}
+
+func newScamSet() *scamSet {
+	scripts := newScamScripts()
+	var res []*regexp.Regexp
+	for _, sc := range scripts {
+		res = append(res, sc.strong, sc.weak)
+	}
+	return &scamSet{scripts: scripts, words: newWordSet(false, res...)}
+}
+
+// find returns the scripts' matches in t, script by script: every strong
+// phrase, and weak signals of scripts that have two different ones.
+func (ss *scamSet) find(t string) []scamHit {
+	ms := ss.words.find(t)
 	var out []scamHit
-	for _, m := range wordMatches(s.strong, t) {
+	for k, s := range ss.scripts {
+		out = s.hits(t, ms[2*k], ms[2*k+1], out)
+	}
+	return out
+}
+
+// hits appends to out the script's strong matches in t, and its weak ones
+// when they are two different signals or more.
+func (s *scamScript) hits(t string, strong, weak [][2]int, out []scamHit) []scamHit {
+	for _, m := range strong {
 		if s.except == nil || !s.except.MatchString(sentence(t, m[0], m[1])) {
 			out = append(out, scamHit{m[0], m[1], s, 0})
 		}
 	}
-	var weak []scamHit
-	distinct := map[string]bool{}
-	for _, m := range wordMatches(s.weak, t) {
-		weak = append(weak, scamHit{m[0], m[1], s, 0})
-		distinct[t[m[0]:m[1]]] = true
+	if len(weak) < 2 {
+		return out
 	}
-	kinds := len(distinct)
-	if kinds >= 2 {
-		for i := range weak {
-			weak[i].weak = kinds
+	signals := make([]string, len(weak))
+	for i, m := range weak {
+		signals[i] = t[m[0]:m[1]]
+	}
+	slices.Sort(signals)
+	if kinds := len(slices.Compact(signals)); kinds >= 2 {
+		for _, m := range weak {
+			out = append(out, scamHit{m[0], m[1], s, kinds})
 		}
-		out = append(out, weak...)
 	}
 	return out
 }

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 )
 
 // termSet matches a list of words and phrases on the Words view of a
@@ -17,7 +16,8 @@ import (
 // and a "*" at the end of a word matches any ending ("fuck*", "gun* for
 // sale").
 type termSet struct {
-	re    *regexp.Regexp
+	re    *regexp.Regexp // every term, anchored, longest first
+	words *wordSet       // re alone
 	terms []compiledTerm
 }
 
@@ -62,7 +62,7 @@ func compileTerms(nz *normaliser, terms []string) (*termSet, error) {
 		return nil, err
 	}
 	re.Longest()
-	ts.re = re
+	ts.re, ts.words = re, newWordSet(true, re)
 	return ts, nil
 }
 
@@ -105,38 +105,10 @@ func (ts *termSet) find(words string) []hit {
 		return nil
 	}
 	var hits []hit
-	for _, m := range wordMatches(ts.re, words) {
+	for _, m := range ts.words.find(words)[0] {
 		hits = append(hits, hit{m[0], m[1], ts.name(words[m[0]:m[1]])})
 	}
 	return hits
-}
-
-// maxPhrase bounds the length of a word-list or scam-script match, so each
-// anchored attempt reads a bounded window instead of the rest of the text.
-const maxPhrase = 300
-
-// wordMatches returns the non-overlapping matches of re, which must be
-// anchored with ^, that start at the start of a word and end at the end
-// of one, and are at most maxPhrase bytes long. Trying the anchored expression only where words start is much
-// cheaper than an unanchored search, and Go's \b knows only ASCII, so
-// "überweisung" and "enculé" need the explicit boundary anyway.
-func wordMatches(re *regexp.Regexp, s string) [][2]int {
-	var out [][2]int
-	prevWord := false
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		word := isWordRune(r)
-		if word && !prevWord {
-			if loc := re.FindStringIndex(s[i:min(len(s), i+maxPhrase)]); loc != nil && loc[1] > 0 && wordBoundary(s, i, i+loc[1]) {
-				out = append(out, [2]int{i, i + loc[1]})
-				end, _ := utf8.DecodeLastRuneInString(s[:i+loc[1]])
-				i, prevWord = i+loc[1], isWordRune(end)
-				continue
-			}
-		}
-		i, prevWord = i+size, word
-	}
-	return out
 }
 
 func (ts *termSet) name(m string) string {
@@ -147,13 +119,3 @@ func (ts *termSet) name(m string) string {
 	}
 	return m
 }
-
-// wordBoundary reports whether s[a:b] is neither preceded nor followed by
-// a letter or digit.
-func wordBoundary(s string, a, b int) bool {
-	before, _ := utf8.DecodeLastRuneInString(s[:a])
-	after, _ := utf8.DecodeRuneInString(s[b:])
-	return (a == 0 || !isWordRune(before)) && (b == len(s) || !isWordRune(after))
-}
-
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
