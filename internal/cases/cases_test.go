@@ -236,6 +236,79 @@ func TestPriorityOrder(t *testing.T) {
 	})
 }
 
+// TestNeighbours steps through the queue as the console's case page does:
+// each case's neighbours are the cases either side of it in List's order
+// under the same filters, a case closed meanwhile still has its place, and
+// a filter List refuses is refused too.
+func TestNeighbours(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := t.Context()
+		// Equal priorities, filed a second apart: ties go by age.
+		for i, r := range []cases.ReportRequest{
+			report("listing", "l1", "wrong_price", "u1", "user"), report("listing", "l2", "scam_or_fraud", "u2", "user"),
+			report("account", "a1", "harassment", "u3", "user"), report("listing", "l3", "wrong_price", "u4", "user"),
+			report("listing", "l4", "scam_or_fraud", "tf", "trusted_flagger"), report("listing", "l5", "wrong_price", "u5", "user"),
+		} {
+			e.advance(time.Duration(i+1) * time.Second)
+			e.file(t, r, "")
+		}
+		order := func(q cases.ListQuery) []string {
+			t.Helper()
+			page, err := e.cs.List(ctx, e.mp, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, it := range page.Items {
+				ids = append(ids, it.ID)
+			}
+			return ids
+		}
+		for _, q := range []cases.ListQuery{{}, {Sort: "age"}, {TargetType: "listing"}, {ReasonGroup: "cost", Sort: "age"}} {
+			ids := order(q)
+			if len(ids) < 2 {
+				t.Fatalf("%+v lists %v", q, ids)
+			}
+			for i, id := range ids {
+				prev, next, err := e.cs.Neighbours(ctx, e.mp, q, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				wantPrev, wantNext := "", ""
+				if i > 0 {
+					wantPrev = ids[i-1]
+				}
+				if i+1 < len(ids) {
+					wantNext = ids[i+1]
+				}
+				if prev != wantPrev || next != wantNext {
+					t.Errorf("%+v: neighbours of %s (#%d of %v) = %q, %q; want %q, %q", q, id, i, ids, prev, next, wantPrev, wantNext)
+				}
+			}
+		}
+		// Closed, the middle case leaves the queue but keeps its place
+		// between the two cases that were its neighbours.
+		ids := order(cases.ListQuery{})
+		senior := e.moderator(t, "senior", user.SeniorModerator)
+		if _, err := e.act(t, senior, ids[2], cases.ActionRequest{Action: cases.ActDismiss, Template: "no_violation"}); err != nil {
+			t.Fatal(err)
+		}
+		if prev, next, err := e.cs.Neighbours(ctx, e.mp, cases.ListQuery{}, ids[2]); err != nil || prev != ids[1] || next != ids[3] {
+			t.Errorf("neighbours of the closed %s = %q, %q, %v; want %q, %q", ids[2], prev, next, err, ids[1], ids[3])
+		}
+		if prev, next, err := e.cs.Neighbours(ctx, e.mp, cases.ListQuery{}, ids[1]); err != nil || next != ids[3] || prev != ids[0] {
+			t.Errorf("after closing %s, neighbours of %s = %q, %q, %v; want %q, %q", ids[2], ids[1], prev, next, err, ids[0], ids[3])
+		}
+		if _, _, err := e.cs.Neighbours(ctx, e.mp, cases.ListQuery{Status: "bogus"}, ids[0]); !errors.Is(err, cases.ErrInvalid) {
+			t.Errorf("a bad filter: %v, want ErrInvalid", err)
+		}
+		if _, _, err := e.cs.Neighbours(ctx, e.mp, cases.ListQuery{}, "no-such-case"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("an unknown case: %v, want ErrNotFound", err)
+		}
+	})
+}
+
 // TestSpike reproduces R-R5's "70 reports at once": one alert, one
 // webhook, and the case goes above every other.
 func TestSpike(t *testing.T) {
@@ -339,8 +412,8 @@ func TestSLAAndClaims(t *testing.T) {
 		if len(e.hooks.Of(cases.EventSLAAtRisk)) != 1 || len(e.hooks.Of(cases.EventSLABreached)) != 1 {
 			t.Fatalf("SLA webhooks: %v", e.hooks.All())
 		}
-		dash, err := e.cs.Dashboard(ctx, e.mp, 3)
-		if err != nil || dash.Now.Breached != 1 || len(dash.Days) != 3 {
+		dash, err := e.cs.Dashboard(ctx, e.mp, 24*time.Hour, 3)
+		if err != nil || dash.Now.Breached != 1 || len(dash.Spans) != 3 {
 			t.Fatalf("dashboard %+v %v", dash, err)
 		}
 		if p, _ := e.cs.List(ctx, e.mp, cases.ListQuery{SLA: cases.SLABreached}); len(p.Items) != 1 {

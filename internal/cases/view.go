@@ -104,46 +104,9 @@ type Page struct {
 // unless asked otherwise, with keyset cursors so every page costs the same.
 func (s *Service) List(ctx context.Context, marketplaceID string, q ListQuery) (Page, error) {
 	now := s.Now()
-	sq := store.CaseQuery{MarketplaceID: marketplaceID, ReasonGroup: q.ReasonGroup, TargetType: q.TargetType, Assignee: q.Assignee,
-		SLA: q.SLA, Now: now, MinPriority: q.MinPriority, AccountID: q.AccountID, Sort: q.Sort, Limit: q.Limit}
-	switch q.Source {
-	case "":
-	case "proactive":
-		sq.Sources = []string{"detector", "rule", "risk"}
-	case "report", "detector", "rule", "risk":
-		sq.Sources = []string{q.Source}
-	default:
-		return Page{}, invalid("source %q is not one of report, detector, rule, risk, proactive", q.Source)
-	}
-	switch q.Status {
-	case "", "open":
-	case "all":
-		sq.Statuses = []string{"pending", "reviewing", "resolved", "dismissed"}
-	case "closed":
-		sq.Statuses = []string{"resolved", "dismissed"}
-	case "pending", "reviewing", "resolved", "dismissed":
-		sq.Statuses = []string{q.Status}
-	default:
-		return Page{}, invalid("status %q is not one of open, closed, all, pending, reviewing, resolved, dismissed", q.Status)
-	}
-	switch q.SLA {
-	case "", SLAOnTrack, SLAAtRisk, SLABreached:
-	default:
-		return Page{}, invalid("sla %q is not one of on_track, at_risk, breached", q.SLA)
-	}
-	switch q.Sort {
-	case "", "priority", "age":
-	default:
-		return Page{}, invalid("sort %q is not one of priority, age", q.Sort)
-	}
-	if sq.Limit <= 0 || sq.Limit > 200 {
-		sq.Limit = 50
-	}
-	if q.Cursor != "" {
-		var err error
-		if sq.AfterPriority, sq.AfterCreated, sq.AfterID, err = parseCursor(q.Cursor); err != nil {
-			return Page{}, err
-		}
+	sq, err := storeQuery(marketplaceID, q, now)
+	if err != nil {
+		return Page{}, err
 	}
 	cs, err := s.DB.Cases(ctx, sq)
 	if err != nil {
@@ -166,6 +129,82 @@ func (s *Service) List(ctx context.Context, marketplaceID string, q ListQuery) (
 		p.NextCursor = makeCursor(last.Priority, last.CreatedAt, last.ID)
 	}
 	return p, nil
+}
+
+// Neighbours returns the cases before and after case id in the queue q
+// selects, in the same order as List: prev and next, "" at either end.
+// The case need not be in that queue itself, such as one just closed:
+// its neighbours are then those either side of where its priority and
+// age would put it. q's cursor and limit are ignored.
+func (s *Service) Neighbours(ctx context.Context, marketplaceID string, q ListQuery, id string) (prev, next string, err error) {
+	c, err := s.DB.Case(ctx, marketplaceID, id)
+	if err != nil {
+		return "", "", err
+	}
+	q.Cursor = ""
+	sq, err := storeQuery(marketplaceID, q, s.Now())
+	if err != nil {
+		return "", "", err
+	}
+	sq.AfterPriority, sq.AfterCreated, sq.AfterID, sq.Limit = c.Priority, c.CreatedAt, c.ID, 1
+	for _, to := range []*string{&next, &prev} {
+		cs, err := s.DB.Cases(ctx, sq)
+		if err != nil {
+			return "", "", err
+		}
+		if len(cs) > 0 {
+			*to = cs[0].ID
+		}
+		sq.Backward = true
+	}
+	return prev, next, nil
+}
+
+// storeQuery checks a ListQuery and turns it into the store's query at
+// now.
+func storeQuery(marketplaceID string, q ListQuery, now time.Time) (store.CaseQuery, error) {
+	sq := store.CaseQuery{MarketplaceID: marketplaceID, ReasonGroup: q.ReasonGroup, TargetType: q.TargetType, Assignee: q.Assignee,
+		SLA: q.SLA, Now: now, MinPriority: q.MinPriority, AccountID: q.AccountID, Sort: q.Sort, Limit: q.Limit}
+	switch q.Source {
+	case "":
+	case "proactive":
+		sq.Sources = []string{"detector", "rule", "risk"}
+	case "report", "detector", "rule", "risk":
+		sq.Sources = []string{q.Source}
+	default:
+		return store.CaseQuery{}, invalid("source %q is not one of report, detector, rule, risk, proactive", q.Source)
+	}
+	switch q.Status {
+	case "", "open":
+	case "all":
+		sq.Statuses = []string{"pending", "reviewing", "resolved", "dismissed"}
+	case "closed":
+		sq.Statuses = []string{"resolved", "dismissed"}
+	case "pending", "reviewing", "resolved", "dismissed":
+		sq.Statuses = []string{q.Status}
+	default:
+		return store.CaseQuery{}, invalid("status %q is not one of open, closed, all, pending, reviewing, resolved, dismissed", q.Status)
+	}
+	switch q.SLA {
+	case "", SLAOnTrack, SLAAtRisk, SLABreached:
+	default:
+		return store.CaseQuery{}, invalid("sla %q is not one of on_track, at_risk, breached", q.SLA)
+	}
+	switch q.Sort {
+	case "", "priority", "age":
+	default:
+		return store.CaseQuery{}, invalid("sort %q is not one of priority, age", q.Sort)
+	}
+	if sq.Limit <= 0 || sq.Limit > 200 {
+		sq.Limit = 50
+	}
+	if q.Cursor != "" {
+		var err error
+		if sq.AfterPriority, sq.AfterCreated, sq.AfterID, err = parseCursor(q.Cursor); err != nil {
+			return store.CaseQuery{}, err
+		}
+	}
+	return sq, nil
 }
 
 // makeCursor encodes the sort key of the last case of a page.
@@ -305,22 +344,22 @@ func (s *Service) Acknowledge(ctx context.Context, marketplaceID string, m Moder
 	})
 }
 
-// Dashboard is the queue's figures now and per day, for the console's
-// charts.
+// Dashboard is the queue's figures now and per hour or day, for the
+// console's charts.
 type Dashboard struct {
-	Now  store.QueueStats
-	Days []store.CaseDay
+	Now   store.QueueStats
+	Spans []store.CaseBucket
 }
 
-// Dashboard returns the queue now and for each of the last days (UTC days,
-// today last).
-func (s *Service) Dashboard(ctx context.Context, marketplaceID string, days int) (Dashboard, error) {
+// Dashboard returns the queue now and for each of the last n spans of the
+// given length (hours or days, aligned to UTC; the current one last).
+func (s *Service) Dashboard(ctx context.Context, marketplaceID string, span time.Duration, n int) (Dashboard, error) {
 	now := s.Now()
 	st, err := s.DB.QueueStats(ctx, marketplaceID, now)
 	if err != nil {
 		return Dashboard{}, err
 	}
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	hist, err := s.DB.CaseHistory(ctx, marketplaceID, today.AddDate(0, 0, 1-days), days)
-	return Dashboard{Now: st, Days: hist}, err
+	from := now.UTC().Truncate(span).Add(-time.Duration(n-1) * span)
+	hist, err := s.DB.CaseHistory(ctx, marketplaceID, from, span, n)
+	return Dashboard{Now: st, Spans: hist}, err
 }

@@ -134,13 +134,19 @@ func reload[T any, P interface {
 
 // done ends a successful button post by going back to page (in the same
 // marketplace) with a confirmation; htmx follows the redirect and swaps the
-// refreshed page's main element in.
+// refreshed page's main element in. page may carry a query of its own,
+// which is kept.
 func done(w http.ResponseWriter, r *http.Request, v *viewer, page, code string) error {
-	q := url.Values{"done": {code}}
+	path, query, _ := strings.Cut(page, "?")
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		return err
+	}
+	q.Set("done", code)
 	if v.mp != nil {
 		q.Set("mp", v.mp.ID)
 	}
-	http.Redirect(w, r, consolePath+page+"?"+q.Encode(), http.StatusSeeOther)
+	http.Redirect(w, r, consolePath+path+"?"+q.Encode(), http.StatusSeeOther)
 	return nil
 }
 

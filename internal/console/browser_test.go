@@ -121,7 +121,20 @@ func (b *browser) noSideways(page string, width int64) {
 // screenshot saves the whole page as name.png.
 func (b *browser) screenshot(name string) {
 	b.t.Helper()
-	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	b.save(name, chromedp.FullScreenshot(100))
+}
+
+// screenshotView saves what the window shows as name.png, such as a modal
+// dialog over the page.
+func (b *browser) screenshotView(name string) {
+	b.t.Helper()
+	b.save(name, chromedp.CaptureScreenshot())
+}
+
+// save saves the screenshot capture takes as name.png.
+func (b *browser) save(name string, capture chromedp.Action[[]byte]) {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, capture)
 	if err != nil {
 		b.t.Fatalf("screenshot %s: %v", name, err)
 	}
@@ -376,8 +389,9 @@ func seedCases(t *testing.T, f *fixture) string {
 
 // TestBrowserQueue works the queue in Chromium as an agent: the keyboard
 // moves the selection and opens a case, the agent claims it and removes
-// the content with a resolution template, the case shows it resolved with
-// its history, and the queue no longer lists it; c claims from the queue.
+// the content with a resolution template, which brings in the next case;
+// the closed case shows it resolved with its history, and the queue no
+// longer lists it; c claims from the queue.
 // It screenshots the queue, a case, the dashboard and the decisions page
 // (which lists the proactive cases) at desktop and tablet width, where
 // nothing may scroll sideways.
@@ -425,7 +439,7 @@ func TestBrowserQueue(t *testing.T) {
 		chromedp.KeyEvent(kb.Enter),
 		chromedp.WaitVisible(chromedp.ID("actions-title")),
 	)
-	if loc, err := chromedp.Run(b.ctx, chromedp.Location()); err != nil || loc != base+"/console/cases/"+top {
+	if loc, err := chromedp.Run(b.ctx, chromedp.Location()); err != nil || loc != base+workedFrom(top, "", mp) {
 		t.Fatalf("Enter opened %q (%v), want the case %s", loc, err, top)
 	}
 	b.run("claim it", chromedp.Click(chromedp.ID("claim")), chromedp.WaitVisible(chromedp.CSS("main .notice")))
@@ -437,13 +451,13 @@ func TestBrowserQueue(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("remove_content-template")),
 		chromedp.SetValue(chromedp.ID("remove_content-template"), "content_removed"),
 		chromedp.Click(chromedp.CSS(`#close-remove_content button[type="submit"]`)),
-		// The claim's notice is still in view until the new page loads, so
-		// wait for what only the closed case shows.
-		chromedp.WaitVisible(chromedp.CSS(".case-badges .status-resolved")),
+		// Closed, the case gives way to the next one in the queue.
+		chromedp.WaitVisible(chromedp.CSS(`[data-case-page="`+rows[1]+`"]`)),
 	)
 	if n := b.text("main .notice"); !strings.Contains(n, "The case was closed") {
 		t.Errorf("after closing the page says %q", n)
 	}
+	b.run("back to the closed case", chromedp.Navigate(base+"/console/cases/"+top), chromedp.WaitVisible(chromedp.CSS(".case-badges .status-resolved")))
 	if s := b.text(".case-badges .status-resolved"); s != "Resolved" {
 		t.Errorf("status badge %q, want Resolved", s)
 	}
@@ -497,5 +511,231 @@ func TestBrowserQueue(t *testing.T) {
 		b.run("transparency at "+w, chromedp.Navigate(base+"/console/transparency"), chromedp.WaitVisible(chromedp.CSS("svg.breakdown")))
 		b.screenshot("transparency-" + w)
 		b.noSideways("transparency", width)
+	}
+}
+
+// TestBrowserCaseKeys works a filtered queue in Chromium as an agent with
+// the keyboard alone: j and Enter open a case, c claims it, e goes to the
+// evidence, t and a digit choose a template (which says what it will do
+// and closes nothing by itself), r and Enter close the case, and the
+// next case of the same queue comes in without the page loading again,
+// with its address, title and history; Back returns to the closed case,
+// j and k step through the queue, shortcuts wait while a field has the
+// focus, ? opens the list of keys (Tab stays in it, Escape closes it) and
+// Escape goes back to the queue, its filter kept. It screenshots the case
+// with a template chosen and with the list of keys open.
+func TestBrowserCaseKeys(t *testing.T) {
+	t.Parallel()
+	chromium(t) // skip before seeding
+	f := newFixture(t)
+	mp := f.mp.Marketplace.ID
+	f.addUser(t, "agent", user.Agent, mp)
+	f.cases.Scanner = f.checks(spotPhones)
+	f.seedListings(t, mp, "acc-2001", "lst-1", "Brand new e-bike, 90% off, call 0151 2345678 and pay upfront",
+		"lst-2", "Kids bike, 12 inch, red", "lst-3", "Road bike, carbon frame", "lst-4", "City bike with basket")
+	f.report(t, mp, "listing", "lst-1", "scam_or_fraud", "rep-1", "The seller wants a deposit by bank transfer.")
+	f.report(t, mp, "listing", "lst-1", "scam_or_fraud", "rep-2", "")
+	f.report(t, mp, "listing", "lst-2", "wrong_price", "rep-3", "")
+	f.report(t, mp, "listing", "lst-3", "spam_or_misleading", "rep-4", "")
+	f.report(t, mp, "listing", "lst-4", "offensive_content", "rep-5", "")
+	f.report(t, mp, "account", "acc-7", "harassment", "rep-6", "") // not a listing: not in the queue below
+	b := newBrowser(t)
+	base := f.srv.URL
+
+	// eval evaluates a JavaScript expression; wait polls one until it is
+	// true.
+	eval := func(expr string) string {
+		t.Helper()
+		s, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`String(`+expr+`)`))
+		if err != nil {
+			t.Fatalf("%s: %v", expr, err)
+		}
+		return s
+	}
+	wait := func(what, expr string) {
+		t.Helper()
+		if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+			t.Fatalf("waiting for %s (%s): %v\nthe page shows %s at %s", what, expr, err, eval(`document.title`), eval(`location.href`))
+		}
+	}
+	press := func(keys ...string) {
+		t.Helper()
+		for _, k := range keys {
+			b.run("press "+k, chromedp.KeyEvent(k))
+		}
+	}
+	focused := func() string { return eval(`document.activeElement.id || document.activeElement.className`) }
+	showing := func(id string) string { return `document.querySelector('[data-case-page="` + id + `"]') !== null` }
+
+	b.run("desktop", chromedp.EmulateViewport(1280, 900))
+	b.login(base, "agent")
+	b.run("open the listings' queue", chromedp.Navigate(base+"/console/cases?target=listing"), chromedp.WaitVisible(chromedp.CSS("#queue tbody tr")))
+	rows, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#queue tbody tr")).map(r => r.dataset.case)`))
+	if err != nil || len(rows) != 4 {
+		t.Fatalf("queue rows %v, %v", rows, err)
+	}
+	at := func(i int) string { return base + workedFrom(rows[i], "target=listing", mp) }
+	// arrived is whether case i is in, at its address, its heading
+	// focused: htmx is done with it.
+	arrived := func(i int) string {
+		return showing(rows[i]) + ` && location.href === "` + at(i) + `" && document.activeElement.id === "case-title"`
+	}
+
+	b.run("open the first case with j and Enter", chromedp.KeyEvent("j"), chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS(`[data-case-page="`+rows[0]+`"]`)))
+	if loc := eval(`location.href`); loc != at(0) {
+		t.Fatalf("Enter opened %s, want %s", loc, at(0))
+	}
+	if hint := b.text("main .keys-hint"); !strings.Contains(hint, "c claim") || !strings.Contains(hint, "All shortcuts") {
+		t.Errorf("the case's keys hint says %q", hint)
+	}
+	// From here on the page must never load again: a full load would
+	// lose this.
+	eval(`window.vigilMarker = "kept"`)
+	kept := func(when string) {
+		t.Helper()
+		if m := eval(`window.vigilMarker`); m != "kept" {
+			t.Fatalf("%s the page loaded again (marker %q)", when, m)
+		}
+	}
+
+	press("c")
+	wait("the claim", `(document.querySelector("main .notice") || {}).textContent?.includes("You claimed the case")`)
+	kept("after c")
+	if loc := eval(`location.href`); loc != at(0) {
+		t.Errorf("after the claim the address is %s, want %s", loc, at(0))
+	}
+	if v := f.caseOf(t, mp, rows[0]); v.Status != "reviewing" || v.Assignee == "" {
+		t.Errorf("c left the case %s, held by %q", v.Status, v.Assignee)
+	}
+	wait("the heading focused", `document.activeElement.id === "case-title"`)
+
+	// e: the content with its evidence marked, its stored data unfolded;
+	// again, the detectors' findings.
+	press("e")
+	if id := focused(); id != "content-title" {
+		t.Errorf("e focused %q, want the content's heading", id)
+	}
+	if open := eval(`document.querySelector("[data-evidence] details").open`); open != "true" {
+		t.Error("e left the stored data folded")
+	}
+	press("e")
+	if id := focused(); id != "evidence-title" {
+		t.Errorf("e again focused %q, want the evidence in the reports", id)
+	}
+
+	// t, then the template's digit: its form opens with it chosen and
+	// says what it will do; nothing is closed yet.
+	press("t")
+	if c := focused(); c != "pick" {
+		t.Errorf("t focused %q, want the first template", c)
+	}
+	key := eval(`document.querySelector('#template-picker [data-template="content_removed"]').dataset.key`)
+	press(key)
+	if open := eval(`document.getElementById("close-remove_content").open && document.getElementById("remove_content-template").value`); open != "content_removed" {
+		t.Errorf("the template's digit %s: form open and chosen = %q", key, open)
+	}
+	preview := b.text("#remove_content-preview")
+	for _, want := range []string{"Remove content:", "the content is removed", "The content breached our rules and was removed."} {
+		if !strings.Contains(preview, want) {
+			t.Errorf("the preview %q does not say %q", preview, want)
+		}
+	}
+	if f := eval(`document.activeElement.textContent.trim() + " " + document.activeElement.closest("details").id`); f != "Remove content close-remove_content" {
+		t.Errorf("after the digit the focus is on %q, want the form's button", f)
+	}
+	if v := f.caseOf(t, mp, rows[0]); v.Status != "reviewing" {
+		t.Fatalf("choosing a template closed the case: %s", v.Status)
+	}
+	b.screenshotView("case-keys-template")
+	// r goes to the form being filled in, its button since a template is
+	// chosen; Enter closes the case and the next one comes in.
+	press("r")
+	if f := eval(`document.activeElement.closest("details").id`); f != "close-remove_content" {
+		t.Errorf("r moved to %q", f)
+	}
+	press(kb.Enter)
+	wait("the next case", arrived(1))
+	kept("after closing")
+	if loc := eval(`location.href`); loc != at(1) {
+		t.Errorf("after closing the address is %s, want the next case, %s", loc, at(1))
+	}
+	if title := eval(`document.title`); title != "Case "+rows[1]+" · Vigil" {
+		t.Errorf("after closing the title is %q", title)
+	}
+	if n := b.text("main .notice"); !strings.Contains(n, "The case was closed") {
+		t.Errorf("the next case says %q", n)
+	}
+	if live := eval(`document.getElementById("keys-live").textContent`); !strings.Contains(live, "The case was closed") {
+		t.Errorf("screen readers are told %q", live)
+	}
+	if v := f.caseOf(t, mp, rows[0]); v.Status != "resolved" || v.Outcome != "content_removed" {
+		t.Errorf("the closed case is %s, %s", v.Status, v.Outcome)
+	}
+
+	// Back: the closed case, from the server (no copy kept in the
+	// browser), still without loading the page; Forward again.
+	eval(`history.back()`)
+	wait("Back", arrived(0))
+	kept("after Back")
+	if s := b.text(".case-badges .badge"); s != "Resolved" {
+		t.Errorf("Back shows the case %q", s)
+	}
+	if saved := eval(`sessionStorage.getItem("htmx-history-cache")`); saved != "null" {
+		t.Errorf("htmx kept a copy of a case page: %.80s", saved)
+	}
+	eval(`history.forward()`)
+	wait("Forward", arrived(1))
+
+	// j, k: the next case and back to the previous one, each a new entry.
+	press("j")
+	wait("j", arrived(2))
+	kept("after j")
+	press("k")
+	wait("k", arrived(1))
+	kept("after j and k")
+	if n := eval(`history.length`); n < "5" {
+		t.Errorf("history has %s entries", n)
+	}
+
+	// While a field has the focus the keys are its own: r goes to Resolve
+	// (no template chosen: its first field), where j does not leave.
+	press("r")
+	if id := focused(); id != "resolve-template" {
+		t.Fatalf("r focused %q, want Resolve's first field", id)
+	}
+	press("j")
+	if loc := eval(`location.href`); loc != at(1) {
+		t.Fatalf("j in a field went to %s", loc)
+	}
+	press(kb.Tab, kb.Tab) // past the resolution to the button
+	press("j")
+	wait("j from the button", arrived(2))
+
+	// ?: the list of keys, in a modal dialog that keeps the focus.
+	press("?")
+	wait("the dialog", `document.getElementById("keys-help").open`)
+	if in := eval(`document.getElementById("keys-help").contains(document.activeElement)`); in != "true" {
+		t.Errorf("the dialog opened without the focus (%q)", focused())
+	}
+	press(kb.Tab, kb.Tab, kb.Tab)
+	if in := eval(`document.getElementById("keys-help").contains(document.activeElement)`); in != "true" {
+		t.Errorf("Tab left the dialog for %q", focused())
+	}
+	if keys := b.text("#keys-help table"); !strings.Contains(keys, "Next case") || !strings.Contains(keys, "Nothing closes a case with one key") {
+		t.Errorf("the dialog lists %q", keys)
+	}
+	b.screenshotView("case-keys-help")
+	press("j") // the page's keys wait while the dialog is open
+	press(kb.Escape)
+	wait("the dialog closed", `!document.getElementById("keys-help").open`)
+	if loc := eval(`location.href`); loc != at(2) {
+		t.Errorf("with the dialog open the keys moved the page to %s", loc)
+	}
+
+	// Escape: back to the queue, its filter kept.
+	b.run("Escape to the queue", chromedp.KeyEvent(kb.Escape), chromedp.WaitVisible(chromedp.ID("queue")))
+	if loc := eval(`location.href`); loc != base+"/console/cases?mp="+mp+"&target=listing" {
+		t.Errorf("Escape went to %s", loc)
 	}
 }

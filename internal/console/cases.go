@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -45,6 +46,72 @@ type caseRow struct {
 	AssigneeName string
 	// Claimable shows the row's claim button: the viewer may take the case.
 	Claimable bool
+	// From is the queue the row is listed in, which its links carry.
+	From queueRef
+}
+
+// queueRef is the queue a case is worked from: the queue page's filters,
+// which a case's page carries in ?from= so that it can step to the cases
+// either side of it in the same queue, and go back to it.
+type queueRef struct {
+	// filters are the queue's filters that are set; none for the queue
+	// as it opens.
+	filters url.Values
+	// mp is the marketplace, which the links name too.
+	mp string
+}
+
+// queueOf is the queue query q selects: only its filters, not its page
+// or confirmation.
+func queueOf(q url.Values, v *viewer) queueRef {
+	ref := queueRef{filters: url.Values{}}
+	for _, f := range queueFilters(q, nil) {
+		if f.Value != "" {
+			ref.filters.Set(f.Name, f.Value)
+		}
+	}
+	if v.mp != nil {
+		ref.mp = v.mp.ID
+	}
+	return ref
+}
+
+// queueFrom is the queue a case's page was opened from, as its ?from=
+// carries the queue's query; the queue as it opens if none.
+func queueFrom(r *http.Request, v *viewer) queueRef {
+	q, err := url.ParseQuery(r.URL.Query().Get("from"))
+	if err != nil {
+		q = nil
+	}
+	return queueOf(q, v)
+}
+
+// withQuery is path with p and the marketplace as its query.
+func (q queueRef) withQuery(path string, p url.Values) string {
+	if q.mp != "" {
+		p.Set("mp", q.mp)
+	}
+	if len(p) == 0 {
+		return path
+	}
+	return path + "?" + p.Encode()
+}
+
+// CaseURL is the page of case id, or a path below it, worked from this
+// queue.
+func (q queueRef) CaseURL(id string, more ...string) string {
+	p := url.Values{}
+	if len(q.filters) > 0 {
+		p.Set("from", q.filters.Encode())
+	}
+	return q.withQuery(caseURL(id, more...), p)
+}
+
+// URL is the queue's own page.
+func (q queueRef) URL() string {
+	p := url.Values{}
+	maps.Copy(p, q.filters)
+	return q.withQuery(consolePath+"cases", p)
 }
 
 // mayClaim reports whether v may claim a case, as cases.Service.Act
@@ -267,6 +334,10 @@ func (c *server) queue(w http.ResponseWriter, r *http.Request, v *viewer) error 
 	if d.Cases, err = c.caseRows(ctx, v, page.Items, true); err != nil {
 		return err
 	}
+	from := queueOf(q, v)
+	for i := range d.Cases {
+		d.Cases[i].From = from
+	}
 	link := func(cursor string) string {
 		p := r.URL.Query()
 		p.Del("done")
@@ -332,6 +403,41 @@ type caseData struct {
 	Chart   riskChart
 	History []historyRow
 	Act     caseActions
+	// Nav is the queue the case is worked from and its neighbours there.
+	Nav caseNav
+}
+
+// caseNav is where a case's page sits in the queue it is worked from.
+type caseNav struct {
+	queueRef
+	// Prev and Next are the pages of the cases before and after it in
+	// that queue, worked from it too; "" at its ends.
+	Prev, Next string
+}
+
+// caseNav finds the cases either side of case id in queue q, in the
+// queue's own order (cases.Service.Neighbours). A queue whose filters the
+// service refuses has none: its page says why.
+func (c *server) caseNav(ctx context.Context, v *viewer, q queueRef, id string) (caseNav, error) {
+	n := caseNav{queueRef: q}
+	lq, err := listQuery(q.filters, v)
+	var prev, next string
+	if err == nil {
+		prev, next, err = c.d.Cases.Neighbours(ctx, v.mp.ID, lq, id)
+	}
+	switch {
+	case errors.Is(err, cases.ErrInvalid):
+		return n, nil
+	case err != nil:
+		return n, err
+	}
+	if prev != "" {
+		n.Prev = q.CaseURL(prev)
+	}
+	if next != "" {
+		n.Next = q.CaseURL(next)
+	}
+	return n, nil
 }
 
 // Sent is field as the refused post sent it, when that post was for
@@ -379,6 +485,18 @@ type caseActions struct {
 	Moderators []store.User
 	Tiers      []string
 	Closing    []closingAction
+	// Picks are the closing actions' templates, in order, for the
+	// template picker.
+	Picks []templatePick
+}
+
+// templatePick is a resolution template as the template picker offers it.
+type templatePick struct {
+	policy.Template
+	// Label names the closing action the template is for.
+	Label string
+	// Key is the digit that chooses it, for the first nine; else "".
+	Key string
 }
 
 // closingAction is one of the forms that close a case.
@@ -442,11 +560,52 @@ func caseActionsFor(v *viewer, cv cases.View, pol *policy.Policy, users []store.
 		for _, t := range pol.Reports.Templates {
 			if t.Action == ca.Action {
 				ca.Templates = append(ca.Templates, t)
+				p := templatePick{Template: t, Label: ca.Label}
+				if len(a.Picks) < 9 {
+					p.Key = strconv.Itoa(len(a.Picks) + 1)
+				}
+				a.Picks = append(a.Picks, p)
 			}
 		}
 		a.Closing = append(a.Closing, ca)
 	}
 	return a
+}
+
+// casePage shows a case worked from the queue its ?from= names. To htmx,
+// which swaps the page in without loading it, it also says what the
+// browser's address and history are to show (see historyEntry).
+func (c *server) casePage(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	q := queueFrom(r, v)
+	if swapped(r) {
+		historyEntry(w, r, q.CaseURL(r.PathValue("id")))
+	}
+	return itemPage(c, "case", c.caseIn(q))(w, r, v)
+}
+
+// historyEntry tells htmx the address of the page it swapped in: a new
+// history entry when it is another case than the one the browser shows,
+// such as the next case, else the same entry with the confirmation left
+// out of its address (after a claim or a note).
+func historyEntry(w http.ResponseWriter, r *http.Request, at string) {
+	header := "HX-Push-Url"
+	if cur, err := url.Parse(r.Header.Get("HX-Current-URL")); err == nil && cur.Path == r.URL.Path {
+		header = "HX-Replace-Url"
+	}
+	w.Header().Set(header, at)
+}
+
+// caseIn is loadCase for a case worked from queue q: with its neighbours
+// there.
+func (c *server) caseIn(q queueRef) func(ctx context.Context, v *viewer, id string) (caseData, error) {
+	return func(ctx context.Context, v *viewer, id string) (caseData, error) {
+		d, err := c.loadCase(ctx, v, id)
+		if err != nil {
+			return d, err
+		}
+		d.Nav, err = c.caseNav(ctx, v, q, id)
+		return d, err
+	}
 }
 
 // loadCase gathers what a case's page shows. A case of another
@@ -532,23 +691,31 @@ func (c *server) loadCase(ctx context.Context, v *viewer, id string) (caseData, 
 }
 
 // caseAction takes one action on a case: back to the case with a
-// confirmation, or the case again with the reason it was refused and
-// nothing changed.
+// confirmation, or after closing it on to the next case of the queue it
+// was worked from (?from=), if any; or the case again with the reason it
+// was refused and nothing changed.
 func (c *server) caseAction(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	if v.mp == nil {
 		return store.ErrNotFound
 	}
-	ctx, id := r.Context(), r.PathValue("id")
+	ctx, id, q := r.Context(), r.PathValue("id"), queueFrom(r, v)
 	req := cases.ActionRequest{Action: r.PostFormValue("action"), Assignee: r.PostFormValue("assignee"), Note: r.PostFormValue("note"),
 		Template: r.PostFormValue("template"), Resolution: r.PostFormValue("resolution"), Tier: r.PostFormValue("tier"),
 		Fields: commaList(r.PostFormValue("fields")), Unfounded: r.PostFormValue("unfounded") != ""}
 	_, err := c.d.Cases.Act(ctx, v.mp.ID, v.moderator(), id, req)
-	code := "case-" + req.Action
+	code, page := "case-"+req.Action, q.CaseURL(id)
 	if slices.ContainsFunc(closingActions(), func(a closingAction) bool { return a.Action == req.Action }) {
 		code = "case-closed"
+		if err == nil {
+			n, err := c.caseNav(ctx, v, q, id)
+			if err != nil {
+				return err
+			}
+			page = cmp.Or(n.Next, page)
+		}
 	}
 	return settle(w, r, v, err, "Someone changed the case at the same moment. Nothing was changed; look at it again and retry.",
-		strings.TrimPrefix(caseURL(id), consolePath), code, reload(c, w, r, v, "case", id, c.loadCase))
+		strings.TrimPrefix(page, consolePath), code, reload(c, w, r, v, "case", id, c.caseIn(q)))
 }
 
 // --- History ----------------------------------------------------------------

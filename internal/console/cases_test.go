@@ -142,7 +142,7 @@ func TestQueue(t *testing.T) {
 	if got := listed(t, mine); len(got) != 1 || got[0] != cost.CaseID {
 		t.Errorf("my cases = %v, want the claimed one", got)
 	}
-	if strings.Contains(mine.body, `action="/console/cases/`+cost.CaseID+`/actions"`) {
+	if strings.Contains(mine.body, `action="/console/cases/`+cost.CaseID+`/actions`) {
 		t.Error("the queue offers to claim a case the agent holds already")
 	}
 	// Take next claims the most urgent case nobody holds, until none is left.
@@ -348,15 +348,23 @@ func TestAlertsAndDashboard(t *testing.T) {
 	dash := c.get("/console/").want(t, http.StatusOK, "Report spike.", "Moderation queue", `<dt>Open</dt><dd><a href="/console/cases">2</a></dd>`,
 		`<dt>Unassigned</dt><dd><a href="/console/cases?assignee=unassigned">2</a></dd>`, `href="/console/cases?group=fraud">Fraud <strong>1</strong>`,
 		`href="/console/cases?group=content">Content <strong>1</strong>`, "Queue depth", "Opened and closed", "Closed within SLA", "Mean age of closed cases",
-		"Decisions: automated and by people", `<a href="/console/?days=14" aria-current="page">14 days</a>`)
+		"Decisions: automated and by people", `<a href="/console/?range=14d" aria-current="page">14 days</a>`)
 	if n := strings.Count(dash.body, `<svg class="bar-chart"`); n != 5 {
 		t.Errorf("%d charts on the dashboard, want 5", n)
 	}
 	figures := regexp.MustCompile(`<td class="nowrap"><time datetime="[^"]+">\w+ \d+ \w+</time></td>`)
-	for days, want := range map[string]int{"": 14, "?days=7": 7, "?days=30": 30, "?days=99": 14} {
+	for days, want := range map[string]int{"": 14, "?range=7d": 7, "?range=30d": 30, "?range=99d": 14} {
 		if n := len(figures.FindAllString(c.get("/console/"+days).want(t, http.StatusOK).body, -1)); n != want {
 			t.Errorf("dashboard%s shows %d days, want %d", days, n, want)
 		}
+	}
+	// Hour by hour over the last 24 hours: the two cases opened this hour
+	// are in its bar and its row.
+	hourly := c.get("/console/?range=24h").want(t, http.StatusOK, `<a href="/console/?range=24h" aria-current="page">24 hours</a>`,
+		"Figures per hour", "Queue depth per hour from ", "· Opened: 2</title>")
+	hours := regexp.MustCompile(`<td class="nowrap"><time datetime="[^"]+">\w+ \d\d:00</time></td>`)
+	if n := len(hours.FindAllString(hourly.body, -1)); n != 24 {
+		t.Errorf("the 24-hour dashboard shows %d hours, want 24", n)
 	}
 	// Today two cases opened and are still open: today's bar says so.
 	c.get("/console/").want(t, http.StatusOK, "· Open cases: 2</title>", "· Opened: 2</title>")
@@ -413,8 +421,8 @@ func TestBarChart(t *testing.T) {
 		}
 	}
 	day := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	days := []store.CaseDay{{Day: day, Open: 4, Opened: 4, Automated: 6}, {Day: day.AddDate(0, 0, 1), Open: 2, Opened: 1, Closed: 3, ClosedInSLA: 2, AgeHours: 30, Automated: 2}}
-	charts := queueCharts(days)
+	days := []store.CaseBucket{{Start: day, Open: 4, Opened: 4, Automated: 6}, {Start: day.AddDate(0, 0, 1), Open: 2, Opened: 1, Closed: 3, ClosedInSLA: 2, AgeHours: 30, Automated: 2}}
+	charts := queueCharts(days, 24*time.Hour)
 	if len(charts) != 5 {
 		t.Fatalf("%d charts", len(charts))
 	}
@@ -451,7 +459,14 @@ func TestBarChart(t *testing.T) {
 	if age.Bars[0].Title != "2 Mar · Mean age: 30 h" {
 		t.Errorf("age bar %+v", age.Bars[0])
 	}
-	if empty := newBarChart("x", "X", "", true, nil, 2); len(empty.Bars) != 0 {
+	if empty := newBarChart("x", "X", "", true, nil, 24*time.Hour, 2); len(empty.Bars) != 0 {
 		t.Errorf("a chart of no days: %+v", empty)
+	}
+	// Hours are labelled by the clock.
+	hour := time.Date(2026, 3, 1, 14, 0, 0, 0, time.UTC)
+	hourly := newBarChart("h", "Opened", "", true, []time.Time{hour, hour.Add(time.Hour)}, time.Hour, 2,
+		chartSeries{Name: "Opened", Class: "series-opened", Values: []float64{1, 2}})
+	if hourly.Desc != "Opened per hour from 14:00 to 15:00." || hourly.Bars[1].Title != "15:00 · Opened: 2" {
+		t.Errorf("hourly chart: %q, bars %+v", hourly.Desc, hourly.Bars)
 	}
 }

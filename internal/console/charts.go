@@ -100,19 +100,24 @@ func highest(series []chartSeries) float64 {
 	return top
 }
 
-// newBarChart lays out the series over days on a scale from 0 to top;
-// unit follows each value in the ticks and tooltips ("%", " h"). Charts
-// of counts are whole: they have no grid line at a fraction.
-func newBarChart(id, title, unit string, whole bool, days []time.Time, top float64, series ...chartSeries) barChart {
+// newBarChart lays out the series over spans of time (hours or days,
+// starting at when) on a scale from 0 to top; unit follows each value in
+// the ticks and tooltips ("%", " h"). Charts of counts are whole: they
+// have no grid line at a fraction.
+func newBarChart(id, title, unit string, whole bool, when []time.Time, span time.Duration, top float64, series ...chartSeries) barChart {
 	ch := barChart{ID: id, Title: title, Series: series, Width: chartWidth, Height: chartHeight, Left: chartLeft, Right: chartRight,
 		TickX: chartLeft - 6, LabelY: chartHeight - 8, Middle: (chartLeft + chartRight) / 2, MiddleY: (chartTop + chartBase) / 2,
-		Empty: "Nothing to show for these days."}
-	n := len(days)
+		Empty: "Nothing to show for this period."}
+	n := len(when)
 	if n == 0 {
 		return ch
 	}
-	dayName := func(i int) string { return days[i].Format("2 Jan") }
-	ch.Desc = fmt.Sprintf("%s per day from %s to %s.", title, dayName(0), dayName(n-1))
+	per, layout := "day", "2 Jan"
+	if span < 24*time.Hour {
+		per, layout = "hour", "15:04"
+	}
+	dayName := func(i int) string { return when[i].Format(layout) }
+	ch.Desc = fmt.Sprintf("%s per %s from %s to %s.", title, per, dayName(0), dayName(n-1))
 	height := float64(chartBase - chartTop)
 	for _, f := range []float64{0, 0.5, 1} {
 		if v := f * top; !whole || v == math.Trunc(v) {
@@ -122,7 +127,7 @@ func newBarChart(id, title, unit string, whole bool, days []time.Time, top float
 	slot := float64(chartRight-chartLeft) / float64(n)
 	group := slot * 0.75
 	width := group / float64(len(series))
-	for i := range days {
+	for i := range when {
 		for j, s := range series {
 			v := s.Values[i]
 			if math.IsNaN(v) || v <= 0 {
@@ -154,15 +159,16 @@ func newBarChart(id, title, unit string, whole bool, days []time.Time, top float
 	return ch
 }
 
-// queueCharts draws the queue's history: its depth at the end of each
-// day, the cases opened and closed, the share closed within their SLA and
-// the mean age of the cases closed.
-func queueCharts(days []store.CaseDay) []barChart {
+// queueCharts draws the queue's history over spans of the given length:
+// its depth at the end of each, the cases opened and closed, the share
+// closed within their SLA, the mean age of the cases closed, and the
+// decisions automated and by people.
+func queueCharts(days []store.CaseBucket, span time.Duration) []barChart {
 	when := make([]time.Time, len(days))
 	depth, opened, closed, inSLA, age, automated := make([]float64, len(days)), make([]float64, len(days)), make([]float64, len(days)),
 		make([]float64, len(days)), make([]float64, len(days)), make([]float64, len(days))
 	for i, d := range days {
-		when[i] = d.Day
+		when[i] = d.Start
 		depth[i], opened[i], closed[i], automated[i] = float64(d.Open), float64(d.Opened), float64(d.Closed), float64(d.Automated)
 		inSLA[i], age[i] = math.NaN(), math.NaN()
 		if d.Closed > 0 {
@@ -175,11 +181,11 @@ func queueCharts(days []store.CaseDay) []barChart {
 	ageS := chartSeries{Name: "Mean age", Class: "series-age", Values: age}
 	decided := []chartSeries{{Name: "Automated", Class: "series-automated", Values: automated}, {Name: "By people", Class: "series-closed", Values: closed}}
 	return []barChart{
-		newBarChart("chart-depth", "Queue depth", "", true, when, count(depthS), depthS),
-		newBarChart("chart-flow", "Opened and closed", "", true, when, count(flow...), flow...),
-		newBarChart("chart-sla", "Closed within SLA", "%", false, when, 100, chartSeries{Name: "Within SLA", Class: "series-sla", Values: inSLA}),
-		newBarChart("chart-age", "Mean age of closed cases", " h", false, when, niceCeil(highest([]chartSeries{ageS}), 1), ageS),
-		newBarChart("chart-decided", "Decisions: automated and by people", "", true, when, count(decided...), decided...),
+		newBarChart("chart-depth", "Queue depth", "", true, when, span, count(depthS), depthS),
+		newBarChart("chart-flow", "Opened and closed", "", true, when, span, count(flow...), flow...),
+		newBarChart("chart-sla", "Closed within SLA", "%", false, when, span, 100, chartSeries{Name: "Within SLA", Class: "series-sla", Values: inSLA}),
+		newBarChart("chart-age", "Mean age of closed cases", " h", false, when, span, niceCeil(highest([]chartSeries{ageS}), 1), ageS),
+		newBarChart("chart-decided", "Decisions: automated and by people", "", true, when, span, count(decided...), decided...),
 	}
 }
 

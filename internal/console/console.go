@@ -162,7 +162,7 @@ func (c *server) table() []route {
 		{"GET /console/rules", anyone, c.rulePrecision},
 		{"GET /console/cases", anyone, c.queue},
 		{"POST /console/cases/next", moderators, c.takeNext},
-		{"GET /console/cases/{id}", anyone, itemPage(c, "case", c.loadCase)},
+		{"GET /console/cases/{id}", anyone, c.casePage},
 		{"POST /console/cases/{id}/actions", moderators, c.caseAction},
 		{"POST /console/alerts/{id}/acknowledge", moderators, c.acknowledge},
 		{"GET /console/decisions", anyone, c.decisions},

@@ -80,10 +80,10 @@ func (c *server) actorNames(ctx context.Context, chain string) (func(typ, id str
 // dashboardData is the dashboard's content.
 type dashboardData struct {
 	Banner alertBanner
-	// Queue is the moderation queue now; Days its history over the chosen
-	// range, oldest first, drawn in Charts.
+	// Queue is the moderation queue now; Spans its history over the
+	// chosen range, oldest first, drawn in Charts.
 	Queue  store.QueueStats
-	Days   []store.CaseDay
+	Spans  []store.CaseBucket
 	Charts []barChart
 	// Recommended counts the recommendations waiting for a person (More:
 	// at least that many).
@@ -93,25 +93,41 @@ type dashboardData struct {
 	// (MoreAppeals: at least that many).
 	Appeals, Overdue int
 	MoreAppeals      bool
-	// Range is the number of days shown, one of Ranges.
-	Range  int
-	Ranges []int
+	// Range is the period shown, one of Ranges.
+	Range  dashboardRange
+	Ranges []dashboardRange
 	Counts store.Counts
 	Events []store.StoredEvent
 	Audit  []auditRow
 }
 
-// dashboardRanges are the time ranges the dashboard's charts offer, in
-// days; the first is the default.
-func dashboardRanges() []int { return []int{14, 7, 30} }
+// dashboardRange is a period the dashboard's charts offer: N spans of
+// Span each, the current one last.
+type dashboardRange struct {
+	Key, Label string
+	Span       time.Duration
+	N          int
+}
 
-// dashboardRange reads ?days=, falling back to the default range.
-func dashboardRange(s string) int {
-	ranges := dashboardRanges()
-	if n, err := strconv.Atoi(s); err == nil && slices.Contains(ranges, n) {
-		return n
+// Hourly reports whether the range is shown hour by hour.
+func (r dashboardRange) Hourly() bool { return r.Span < 24*time.Hour }
+
+// dashboardRanges are the periods the dashboard offers, shortest first;
+// the one marked default is shown unless another is asked for.
+func dashboardRanges() (ranges []dashboardRange, def int) {
+	const day = 24 * time.Hour
+	return []dashboardRange{{"24h", "24 hours", time.Hour, 24}, {"7d", "7 days", day, 7}, {"14d", "14 days", day, 14}, {"30d", "30 days", day, 30}}, 2
+}
+
+// pickDashboardRange reads ?range=, falling back to the default range.
+func pickDashboardRange(key string) (dashboardRange, []dashboardRange) {
+	ranges, def := dashboardRanges()
+	for _, r := range ranges {
+		if r.Key == key {
+			return r, ranges
+		}
 	}
-	return ranges[0]
+	return ranges[def], ranges
 }
 
 // recent is how many events and audit entries the dashboard shows.
@@ -125,16 +141,17 @@ func (c *server) dashboard(w http.ResponseWriter, r *http.Request, v *viewer) er
 		return c.noMarketplace(w, r, v)
 	}
 	ctx := r.Context()
-	d := dashboardData{Range: dashboardRange(r.URL.Query().Get("days")), Ranges: slices.Sorted(slices.Values(dashboardRanges()))}
+	var d dashboardData
+	d.Range, d.Ranges = pickDashboardRange(r.URL.Query().Get("range"))
 	var err error
 	if d.Banner, err = c.alertBanner(ctx, v, ""); err != nil {
 		return err
 	}
-	q, err := c.d.Cases.Dashboard(ctx, v.mp.ID, d.Range)
+	q, err := c.d.Cases.Dashboard(ctx, v.mp.ID, d.Range.Span, d.Range.N)
 	if err != nil {
 		return err
 	}
-	d.Queue, d.Days, d.Charts = q.Now, q.Days, queueCharts(q.Days)
+	d.Queue, d.Spans, d.Charts = q.Now, q.Spans, queueCharts(q.Spans, d.Range.Span)
 	if d.Recommended, d.More, err = c.pendingRecommendations(ctx, v.mp.ID); err != nil {
 		return err
 	}

@@ -8,9 +8,10 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vigil-ts/vigil/internal/numfmt"
 
 	"github.com/vigil-ts/vigil/internal/cases"
 	"github.com/vigil-ts/vigil/internal/store"
@@ -120,22 +121,7 @@ func human(code string) string {
 }
 
 // count writes n with thousands separators, as people read totals.
-func count(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func count(n int64) string { return numfmt.Thousands(n) }
 
 // roleLabel names a role for people.
 func roleLabel(role string) string {
@@ -208,8 +194,9 @@ func nav(v *viewer, path string) []navLink {
 }
 
 // render writes page with the common layout filled in from the request's
-// viewer. It executes into a buffer first so that a template error yields
-// an error page, not half a page.
+// viewer, or only its main element to htmx (see swapped). It executes
+// into a buffer first so that a template error yields an error page, not
+// half a page.
 func (c *server) render(w http.ResponseWriter, r *http.Request, status int, page string, data any) error {
 	l := layout{Version: c.d.Version, Data: data, Notice: notice(r.URL.Query().Get("done"))}
 	if v := viewerFrom(r.Context()); v != nil {
@@ -225,7 +212,20 @@ func (c *server) render(w http.ResponseWriter, r *http.Request, status int, page
 		l.BodyClass = c.bodyClasses(r.Context(), v)
 		l.SwitchPath = switchPath(r, l.Nav)
 	}
-	return c.fragment(w, status, page, "layout", l)
+	name := "layout"
+	if swapped(r) {
+		name = "main"
+	}
+	w.Header().Add("Vary", "HX-Request, HX-History-Restore-Request")
+	return c.fragment(w, status, page, name, l)
+}
+
+// swapped reports whether htmx asked for r to swap the answer into the
+// page's main element (layout.html's "main": the title and the main
+// element), which is then all it gets. Restoring a page of its history
+// (Back, after htmx changed the address) it gets the whole page.
+func swapped(r *http.Request) bool {
+	return isHTMX(r) && r.Header.Get("HX-History-Restore-Request") != "true"
 }
 
 // fragment writes the template name of page's set: "layout" for the whole

@@ -716,47 +716,95 @@ func (c conn) QueueStats(ctx context.Context, marketplaceID string, now time.Tim
 	return s, rows.Err()
 }
 
-// CaseDay is one day of a marketplace's queue history.
-type CaseDay struct {
-	Day time.Time
-	// Opened and Closed are the cases opened and closed that day; Open is
-	// how many were open at its end.
+// CaseBucket is the moderation queue over one span of time (an hour or a
+// day) starting at Start.
+type CaseBucket struct {
+	Start time.Time
+	// Opened and Closed are the cases opened and closed in the span; Open
+	// is how many were open at its end.
 	Opened, Closed, Open int
 	// ClosedInSLA of Closed were closed by their due time.
 	ClosedInSLA int
-	// AgeHours is the mean age of the cases closed that day.
+	// AgeHours is the mean age of the cases closed in the span.
 	AgeHours float64
-	// Automated counts the automated checks' decisions that day; the
+	// Automated counts the automated checks' decisions in the span; the
 	// decisions people took are the Closed cases.
 	Automated int
 }
 
-// CaseHistory returns the marketplace's queue per day for the days
-// starting at from (UTC midnight), one query per day range.
-func (c conn) CaseHistory(ctx context.Context, marketplaceID string, from time.Time, days int) ([]CaseDay, error) {
-	out := make([]CaseDay, days)
+// CaseHistory returns the marketplace's queue in n consecutive spans of
+// the given length starting at from. Each figure is one indexed query
+// grouped by span, whatever the number of spans or of cases: the open
+// count at a span's end is derived from the cases open now and those
+// opened and closed since, never by reading every case.
+func (c conn) CaseHistory(ctx context.Context, marketplaceID string, from time.Time, span time.Duration, n int) ([]CaseBucket, error) {
+	out := make([]CaseBucket, n)
 	for i := range out {
-		start := from.AddDate(0, 0, i)
-		end := start.AddDate(0, 0, 1)
-		d := CaseDay{Day: start}
-		var age sql.NullFloat64
-		err := c.q.QueryRowContext(ctx, `SELECT
-			COALESCE(SUM(CASE WHEN created_at >= $2 AND created_at < $3 THEN 1 ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN resolved_at >= $2 AND resolved_at < $3 THEN 1 ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN created_at < $3 AND (resolved_at IS NULL OR resolved_at >= $3) THEN 1 ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN resolved_at >= $2 AND resolved_at < $3 AND resolved_at <= due_at THEN 1 ELSE 0 END), 0),
-			AVG(CASE WHEN resolved_at >= $2 AND resolved_at < $3 THEN (resolved_at - created_at) / 3600000000.0 END)
-			FROM cases WHERE marketplace_id = $1 AND created_at < $3 AND (resolved_at IS NULL OR resolved_at >= $2)`,
-			marketplaceID, micros(start), micros(end)).Scan(&d.Opened, &d.Closed, &d.Open, &d.ClosedInSLA, &age)
+		out[i].Start = from.Add(time.Duration(i) * span)
+	}
+	start, width, end := micros(from), span.Microseconds(), micros(from.Add(time.Duration(n)*span))
+	// bucketed runs a query whose rows are (span index, values…).
+	bucketed := func(q string, scan func(rows *sql.Rows) error) error {
+		rows, err := c.q.QueryContext(ctx, q, marketplaceID, start, width, end)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		d.AgeHours = age.Float64
-		if err := c.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM decisions WHERE marketplace_id = $1 AND created_at >= $2 AND created_at < $3`,
-			marketplaceID, micros(start), micros(end)).Scan(&d.Automated); err != nil {
-			return nil, err
+		defer rows.Close()
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				return err
+			}
 		}
-		out[i] = d
+		return rows.Err()
+	}
+	if err := bucketed(`SELECT (created_at - $2) / $3, COUNT(*) FROM cases
+		WHERE marketplace_id = $1 AND created_at >= $2 AND created_at < $4 GROUP BY 1`, func(rows *sql.Rows) error {
+		var i, v int
+		if err := rows.Scan(&i, &v); err != nil {
+			return err
+		}
+		out[i].Opened = v
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("cases opened: %w", err)
+	}
+	if err := bucketed(`SELECT (resolved_at - $2) / $3, COUNT(*), SUM(CASE WHEN resolved_at <= due_at THEN 1 ELSE 0 END),
+		AVG((resolved_at - created_at) / 3600000000.0) FROM cases
+		WHERE marketplace_id = $1 AND resolved_at >= $2 AND resolved_at < $4 GROUP BY 1`, func(rows *sql.Rows) error {
+		var i, v, inSLA int
+		var age float64
+		if err := rows.Scan(&i, &v, &inSLA, &age); err != nil {
+			return err
+		}
+		out[i].Closed, out[i].ClosedInSLA, out[i].AgeHours = v, inSLA, age
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("cases closed: %w", err)
+	}
+	if err := bucketed(`SELECT (created_at - $2) / $3, COUNT(*) FROM decisions
+		WHERE marketplace_id = $1 AND created_at >= $2 AND created_at < $4 GROUP BY 1`, func(rows *sql.Rows) error {
+		var i, v int
+		if err := rows.Scan(&i, &v); err != nil {
+			return err
+		}
+		out[i].Automated = v
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("decisions: %w", err)
+	}
+	// Open at T = unresolved now + resolved at or after T - created at or
+	// after T (a case is resolved after it is created).
+	var unresolved, resolvedAfter, createdAfter int
+	if err := c.q.QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM cases WHERE marketplace_id = $1 AND resolved_at IS NULL),
+		(SELECT COUNT(*) FROM cases WHERE marketplace_id = $1 AND resolved_at >= $2),
+		(SELECT COUNT(*) FROM cases WHERE marketplace_id = $1 AND created_at >= $2)`, marketplaceID, end).Scan(&unresolved, &resolvedAfter, &createdAfter); err != nil {
+		return nil, fmt.Errorf("open cases: %w", err)
+	}
+	open := unresolved + resolvedAfter - createdAfter
+	for i := n - 1; i >= 0; i-- {
+		out[i].Open = open
+		open += out[i].Closed - out[i].Opened
 	}
 	return out, nil
 }

@@ -469,7 +469,7 @@ func TestCasesQueue(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		days, err := db.CaseHistory(ctx, mp, t0.Truncate(24*time.Hour), 2)
+		days, err := db.CaseHistory(ctx, mp, t0.Truncate(24*time.Hour), 24*time.Hour, 2)
 		if err != nil || days[0].Opened+days[1].Opened != 26 || days[0].Closed+days[1].Closed != 1 || days[0].Automated+days[1].Automated != 1 {
 			t.Fatalf("history %+v %v", days, err)
 		}
