@@ -28,6 +28,10 @@ const usage = `Vigil — trust & safety engine for online marketplaces.
 Usage:
   vigil serve [--addr HOST:PORT] [--db PATH|URL] [--demo] [--workers N]
               [--allow-private-webhooks] [--secure-cookies] [--job-timeout D]
+              [--kafka-brokers H:P,… --kafka-topic T --kafka-marketplace ID
+               [--kafka-group vigil] [--kafka-dead-letter-topic T]]
+                                               with --kafka-*: also ingests the topic's
+                                               records (one event envelope each)
   vigil migrate [--db …]
   vigil backup [--db …] [--force] FILE         an online, consistent copy of a SQLite
                                                database (PostgreSQL: use pg_dump)
@@ -48,7 +52,11 @@ Usage:
   vigil risk refresh [--db …]                  computes the scores waiting for a refresh now
   vigil eval [-v] FILE.jsonl…                  precision and recall of the checks on labelled examples
   vigil demo [--db …]                          loads the demo marketplace
-  vigil bench ingest|checks|reports|capabilities [--db …] [--requests N] [--clients N] [--cpuprofile FILE]
+  vigil bench all [--data PATH|URL] [--db …] [--requests N] [--clients N] [--out DIR] [--cpuprofile FILE]
+                                               every benchmark beside a no-op handler: table, JSON, SVG
+  vigil bench memory|queue|console|capabilities|checks|reports|ingest [same flags]
+  vigil bench generate --db PATH|URL [--listings N] [--cases N] [--accounts N] [--seed N]
+                                               a marketplace of that size, for --data
   vigil bench soak [--duration 10m] [--fraction 0.5] [--db …]
                                                mixed traffic at half the measured maximum: errors, memory growth
   vigil version
@@ -111,8 +119,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "demo":
 		return e.demo(ctx, rest)
 	case "bench":
-		return e.sub(ctx, "bench", rest, map[string]func(context.Context, []string) error{"ingest": e.benchIngest, "checks": e.benchChecks,
-			"reports": e.benchReports, "capabilities": e.benchCapabilities, "soak": e.benchSoak})
+		return e.bench(ctx, rest)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "vigil", version)
 		return nil
@@ -182,12 +189,18 @@ func (e env) serve(ctx context.Context, args []string) error {
 	secure := fs.Bool("secure-cookies", false, "mark console cookies Secure (when served over HTTPS)")
 	keyRate := fs.Float64("api-rate", 10000, "requests per second each API key may sustain in this process (0: no limit)")
 	keyBurst := fs.Int("api-burst", 20000, "requests an API key may send at once above its rate")
+	sweepEvery := fs.Duration("sweep-interval", 30*time.Second, "advanced: how often the leader queues the sweeps of claims, SLAs, sanctions and appeals (freshness: every tenth sweep)")
+	kf := defineKafkaFlags(fs)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	kcfg, err := kf.config()
+	if err != nil {
 		return err
 	}
 	log := e.logger()
 	a, err := app.Open(ctx, app.Config{DB: *db, Workers: *workers, JobTimeout: *jobTimeout, AllowPrivateWebhooks: *private, SecureCookies: *secure, Version: version,
-		KeyRate: api.RateLimit{PerSecond: *keyRate, Burst: *keyBurst}}, log)
+		KeyRate: api.RateLimit{PerSecond: *keyRate, Burst: *keyBurst}, SweepInterval: *sweepEvery}, log)
 	if err != nil {
 		return err
 	}
@@ -203,6 +216,12 @@ func (e env) serve(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	stopKafka, err := startKafka(ctx, a, kcfg)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopKafka()
 	log.Info("listening", "addr", ln.Addr().String(), "db", a.DB.Dialect, "console", base+"/console/")
 	fmt.Fprintf(e.stdout, "Vigil %s listening on %s (console: %s/console/)\n", version, base, base)
 	return a.Serve(ctx, ln)

@@ -26,10 +26,13 @@ func (e env) benchSoak(ctx context.Context, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if *f.clients <= 0 {
+		*f.clients = 4
+	}
 	if *fraction <= 0 || *fraction > 1 {
 		return fmt.Errorf("--fraction must be above 0 and at most 1, got %v", *fraction)
 	}
-	b, err := e.startBench(ctx, *f.db)
+	b, err := e.startBench(ctx, *f.db, "", false)
 	if err != nil {
 		return err
 	}
@@ -43,7 +46,7 @@ func (e env) benchSoak(ctx context.Context, args []string) error {
 	fmt.Fprintf(e.stdout, "soak benchmark: mixed traffic (4/10 listing checks, 2/10 capabilities, 2/10 reports, 1/10 event batches, 1/10 listing reads), %d clients, %s\n",
 		*f.clients, b.app.DB.Dialect)
 	p := bench.NewProgress(e.stderr, "flat out (probe)", len(probe))
-	max := bench.Load(ctx, "flat out", b.base, b.key, probe, 1, *f.clients, p.Step)
+	max := bench.Load(ctx, bench.Server{Base: b.base, APIKey: b.key}, "flat out", probe, 1, *f.clients, p.Step)
 	rate := max.ItemsPerS * *fraction
 	fmt.Fprintf(e.stdout, "flat out: %.0f requests/s (%d errors); soaking at %.0f/s for %s\n", max.ItemsPerS, max.Errors, rate, *duration)
 	res := bench.Soak(ctx, b.base, b.key, func(i int) bench.Request { return bench.Mixed(run, i, now) }, rate, *duration, *f.clients, *every, memorySample)

@@ -69,6 +69,11 @@ type Config struct {
 	// no limit.
 	KeyRate api.RateLimit
 	Version string
+	// Now and NewID, when set, replace every service's clock and ID
+	// generator: the benchmark's data generator runs the services on a
+	// simulated clock with reproducible IDs.
+	Now   func() time.Time
+	NewID func() string
 }
 
 // App is a running Vigil instance's parts.
@@ -122,6 +127,12 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	a := &App{Cfg: cfg, Log: log, DB: db, Deps: svc.New(db, log)}
+	if cfg.Now != nil {
+		a.Deps.Now = cfg.Now
+	}
+	if cfg.NewID != nil {
+		a.Deps.NewID = cfg.NewID
+	}
 	a.Tenants, a.Users, a.Ingest = tenant.New(a.Deps), user.New(a.Deps), ingest.New(a.Deps)
 	if a.Policies, err = check.NewPolicies(a.Deps); err != nil {
 		db.Close()
@@ -258,6 +269,8 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		if err := a.Jobs.Start(ctx); err != nil {
 			return fmt.Errorf("start workers: %w", err)
 		}
+		// The id river_leader names when this process runs the periodic jobs.
+		a.Log.Info("workers started", "workers", a.Cfg.Workers, "job_client_id", a.Jobs.ID())
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -21,6 +21,7 @@ import (
 // Result is one measured series.
 type Result struct {
 	Name       string        `json:"name"`
+	Clients    int           `json:"clients"`
 	Requests   int           `json:"requests"`
 	Items      int           `json:"items"`
 	Elapsed    time.Duration `json:"elapsed_ns"`
@@ -29,6 +30,20 @@ type Result struct {
 	P99        time.Duration `json:"p99_ns"`
 	Errors     int           `json:"errors"`
 	FirstError string        `json:"first_error,omitempty"`
+	// RSSBytes and PeakRSSBytes are the process's resident set (VmRSS)
+	// and its high-water mark (VmHWM), for the memory benchmark.
+	RSSBytes     uint64 `json:"rss_bytes,omitempty"`
+	PeakRSSBytes uint64 `json:"peak_rss_bytes,omitempty"`
+	HeapBytes    uint64 `json:"heap_bytes,omitempty"`
+}
+
+// Server is the server under test: its address and how requests
+// authenticate, with the API key as a bearer token or with the cookies of
+// a console session in Jar.
+type Server struct {
+	Base   string
+	APIKey string
+	Jar    http.CookieJar
 }
 
 // Request is one request of a load: Body posted to Path, or Path read
@@ -56,17 +71,25 @@ func To(path string, reqs []Request) []Request {
 	return out
 }
 
-// Load sends reqs to the server at base from clients concurrent clients
-// and measures throughput (items per second, itemsPerBody items in each
-// request) and latency percentiles. progress, if not nil, is called after
-// each request.
-func Load(ctx context.Context, name, base, apiKey string, reqs []Request, itemsPerBody, clients int, progress func()) Result {
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}, Timeout: time.Minute}
+// client is an HTTP client for clients concurrent requests to srv.
+func (srv Server) client(clients int) *http.Client {
+	return &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}, Timeout: time.Minute, Jar: srv.Jar,
+		// A console page that redirects (to the login) is a failure to
+		// measure, not a page.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// Load sends reqs to srv from clients concurrent clients and measures
+// throughput (items per second, itemsPerBody items in each request) and
+// latency percentiles. progress, if not nil, is called after each
+// request.
+func Load(ctx context.Context, srv Server, name string, reqs []Request, itemsPerBody, clients int, progress func()) Result {
+	client := srv.client(clients)
 	lat := make([]time.Duration, len(reqs))
 	var next atomic.Int64
 	var errs atomic.Int64
 	var firstErr sync.Once
-	res := Result{Name: name, Requests: len(reqs), Items: len(reqs) * itemsPerBody}
+	res := Result{Name: name, Clients: clients, Requests: len(reqs), Items: len(reqs) * itemsPerBody}
 	start := time.Now()
 	var wg sync.WaitGroup
 	for range clients {
@@ -79,7 +102,7 @@ func Load(ctx context.Context, name, base, apiKey string, reqs []Request, itemsP
 					return
 				}
 				t := time.Now()
-				err := send(ctx, client, base, apiKey, reqs[i])
+				err := send(ctx, client, srv, reqs[i])
 				lat[i] = time.Since(t)
 				if err != nil {
 					errs.Add(1)
@@ -100,26 +123,30 @@ func Load(ctx context.Context, name, base, apiKey string, reqs []Request, itemsP
 	return res
 }
 
-func send(ctx context.Context, c *http.Client, base, apiKey string, r Request) error {
+func send(ctx context.Context, c *http.Client, srv Server, r Request) error {
 	method, body := http.MethodGet, io.Reader(nil)
 	if r.Body != nil {
 		method, body = http.MethodPost, bytes.NewReader(r.Body)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, base+r.Path, body)
+	req, err := http.NewRequestWithContext(ctx, method, srv.Base+r.Path, body)
 	if err != nil {
 		return err
 	}
 	if r.Body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	req.Header.Set("Authorization", "Bearer "+apiKey)
+	if srv.APIKey != "" {
+		req.Header.Set("Authorization", "Bearer "+srv.APIKey)
+	}
 	resp, err := c.Do(req)
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	// The whole body: a page is measured until its last byte.
+	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode/100 != 2 {
+		b = b[:min(len(b), 4096)]
 		return fmt.Errorf("%s: %s", resp.Status, b)
 	}
 	return nil
@@ -148,24 +175,13 @@ func NoOp() http.Handler {
 	})
 }
 
-// Table formats results with each one's throughput as a ratio of the
-// baseline's.
-func Table(baseline Result, rs ...Result) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%-28s %10s %12s %10s %10s %8s %7s\n", "benchmark", "requests", "items/s", "p50", "p99", "ratio", "errors")
-	for _, r := range append([]Result{baseline}, rs...) {
-		fmt.Fprintf(&b, "%-28s %10d %12.0f %10s %10s %7.1f%% %7d\n", r.Name, r.Requests, r.ItemsPerS,
-			r.P50.Round(10*time.Microsecond), r.P99.Round(10*time.Microsecond), 100*r.ItemsPerS/baseline.ItemsPerS, r.Errors)
-	}
-	return b.String()
-}
-
 // Progress draws a progress bar on w for total steps.
 type Progress struct {
 	w     io.Writer
 	total int64
 	done  atomic.Int64
 	label string
+	mu    sync.Mutex // one redraw at a time: clients step concurrently
 }
 
 // NewProgress returns a progress bar.
@@ -180,6 +196,8 @@ func (p *Progress) Step() {
 		return
 	}
 	pct := n * 100 / p.total
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	fmt.Fprintf(p.w, "\r%-28s [%-40s] %3d%%", p.label, strings.Repeat("#", int(pct*40/100)), pct)
 	if n == p.total {
 		fmt.Fprintln(p.w)

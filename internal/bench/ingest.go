@@ -48,7 +48,10 @@ func benchEvent(run string, i int, now time.Time) map[string]any {
 func ListingBodies(n int) [][]byte { return each(n, ListingBody) }
 
 // ListingBody is the ith listing check body of ListingBodies.
-func ListingBody(i int) []byte {
+func ListingBody(i int) []byte { return listingBody("bl", i) }
+
+// listingBody is the ith listing check body, of listing prefix-i.
+func listingBody(prefix string, i int) []byte {
 	cats := []string{"bikes", "phones", "furniture", "cars", "fashion"}
 	words := []string{"vintage", "carbon", "oak", "leather", "wireless", "compact", "family", "premium", "classic", "electric", "folding", "retro"}
 	w := func(k int) string { return words[(i*7+k*13)%len(words)] }
@@ -57,7 +60,7 @@ func ListingBody(i int) []byte {
 	if i%10 == 0 {
 		desc += " Call 0151 2345 6789 or write to seller" + fmt.Sprint(i) + "@example.com."
 	}
-	b, _ := json.Marshal(map[string]any{"listing_id": fmt.Sprintf("bl-%d", i), "account_id": fmt.Sprintf("seller-%d", i%500),
+	b, _ := json.Marshal(map[string]any{"listing_id": fmt.Sprintf("%s-%d", prefix, i), "account_id": fmt.Sprintf("seller-%d", i%500),
 		"title": fmt.Sprintf("%s %s %s %d", w(0), w(4), cats[i%len(cats)], i), "description": desc,
 		"price": map[string]any{"amount": 10000 + (i*37)%20000, "currency": "EUR"}, "category": cats[i%len(cats)],
 		"images": []map[string]any{{"url": fmt.Sprintf("https://img.example.com/%d.jpg", i)}}})
@@ -84,14 +87,19 @@ func ReportBodies(n int) [][]byte {
 }
 
 // ReportBody is the ith report of ReportBodies, from one of reporters.
-func ReportBody(i, reporters int) []byte {
+func ReportBody(i, reporters int) []byte { return reportBody("", i, reporters) }
+
+// reportBody is ReportBody with run prefixed to the target and reporter
+// ids, so that another run's reports on the same database neither join
+// its cases nor count against its reporters' rate.
+func reportBody(run string, i, reporters int) []byte {
 	reasons := []string{"scam_or_fraud", "wrong_price", "misleading_photos", "offensive_content", "no_longer_available", "harassment"}
 	typ := "user"
 	if i%20 == 0 {
 		typ = "trusted_flagger"
 	}
-	b, _ := json.Marshal(map[string]any{"target": map[string]any{"type": "listing", "id": fmt.Sprintf("rl-%d", i/5)},
+	b, _ := json.Marshal(map[string]any{"target": map[string]any{"type": "listing", "id": fmt.Sprintf("%srl-%d", run, i/5)},
 		"reason": reasons[i%len(reasons)], "details": "Reported from the benchmark.",
-		"reporter": map[string]any{"id": fmt.Sprintf("reporter-%d", i*7919%reporters), "type": typ}})
+		"reporter": map[string]any{"id": fmt.Sprintf("%sreporter-%d", run, i*7919%reporters), "type": typ}})
 	return b
 }

@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"slices"
 	"sync"
 	"time"
@@ -41,7 +40,8 @@ type SoakResult struct {
 // behind), and samples memory with sample every sampleEvery.
 func Soak(ctx context.Context, base, apiKey string, next func(i int) Request, rate float64, d time.Duration, clients int,
 	sampleEvery time.Duration, sample func() SoakSample) SoakResult {
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}, Timeout: time.Minute}
+	srv := Server{Base: base, APIKey: apiKey}
+	client := srv.client(clients)
 	res := SoakResult{Rate: rate, Duration: d}
 	work := make(chan Request)
 	var mu sync.Mutex
@@ -53,7 +53,7 @@ func Soak(ctx context.Context, base, apiKey string, next func(i int) Request, ra
 			defer wg.Done()
 			for r := range work {
 				t := time.Now()
-				err := send(ctx, client, base, apiKey, r)
+				err := send(ctx, client, srv, r)
 				mu.Lock()
 				lat = append(lat, time.Since(t))
 				if err != nil {

@@ -127,8 +127,18 @@ func FoundViolation(outcome string) bool {
 // alike: only moderators work cases; a claimed case is the claimant's
 // until the claim expires, unless a senior takes it over; escalated cases
 // are for senior moderators; closing needs a resolution; nothing moves an
-// account's tier (a tier is only recommended).
+// account's tier (a tier is only recommended). Assigning with "auto" gives
+// only a case nobody holds, so that moderators auto-assigning one case at
+// once give it to one moderator, not each to another.
 func (s *Service) Act(ctx context.Context, marketplaceID string, m Moderator, caseID string, req ActionRequest) (View, error) {
+	return s.actOn(ctx, marketplaceID, m, caseID, req, false)
+}
+
+// actOn is Act; with unheld, a claim is refused when anyone holds the
+// case, the claimant included, as Next needs: what it saw free a moment
+// ago may have been claimed since, and a senior's claim would otherwise
+// take it over.
+func (s *Service) actOn(ctx context.Context, marketplaceID string, m Moderator, caseID string, req ActionRequest, unheld bool) (View, error) {
 	if !m.works() {
 		return View{}, fmt.Errorf("%w: role %s does not work the moderation queue", ErrForbidden, m.User.Role)
 	}
@@ -160,7 +170,7 @@ func (s *Service) Act(ctx context.Context, marketplaceID string, m Moderator, ca
 		if err != nil {
 			return err
 		}
-		return s.act(ctx, tx, m, &c, req, pol, t, now)
+		return s.act(ctx, tx, m, &c, req, pol, t, now, unheld)
 	})
 	if err != nil {
 		return View{}, err
@@ -186,7 +196,7 @@ func holder(c store.Case, now time.Time) string {
 	return c.AssigneeID
 }
 
-func (s *Service) act(ctx context.Context, tx *store.Tx, m Moderator, c *store.Case, req ActionRequest, pol *policy.Policy, t target, now time.Time) error {
+func (s *Service) act(ctx context.Context, tx *store.Tx, m Moderator, c *store.Case, req ActionRequest, pol *policy.Policy, t target, now time.Time, unheld bool) error {
 	if !c.Open() && req.Action != ActNote {
 		return fmt.Errorf("%w: the case is %s; only notes may be added", ErrForbidden, c.Status)
 	}
@@ -209,7 +219,7 @@ func (s *Service) act(ctx context.Context, tx *store.Tx, m Moderator, c *store.C
 			return invalid("a note needs its text")
 		}
 	case ActClaim:
-		if takesOver && !m.senior() {
+		if takesOver && !m.senior() || held != "" && unheld {
 			return fmt.Errorf("%w: the case is claimed by another moderator until %s", ErrForbidden, c.ClaimExpiresAt.Format(time.RFC3339))
 		}
 		claimFor(m.User.ID)
@@ -220,6 +230,10 @@ func (s *Service) act(ctx context.Context, tx *store.Tx, m Moderator, c *store.C
 		}
 		c.AssigneeID, c.Status, c.ClaimExpiresAt = "", "pending", time.Time{}
 	case ActAssign:
+		if held != "" && req.Assignee == "auto" {
+			return fmt.Errorf("%w: the case is already assigned until %s; release it first, or name the assignee", ErrForbidden,
+				c.ClaimExpiresAt.Format(time.RFC3339))
+		}
 		who, err := s.assignee(ctx, tx, m, *c, req.Assignee, pol, now)
 		if err != nil {
 			return err
@@ -538,7 +552,7 @@ func (s *Service) Next(ctx context.Context, marketplaceID string, m Moderator) (
 			if holder(c, now) != "" || (c.Escalated && !m.senior()) {
 				continue
 			}
-			v, err := s.Act(ctx, marketplaceID, m, c.ID, ActionRequest{Action: ActClaim})
+			v, err := s.actOn(ctx, marketplaceID, m, c.ID, ActionRequest{Action: ActClaim}, true)
 			if errors.Is(err, ErrForbidden) {
 				continue // claimed by someone else a moment ago
 			}

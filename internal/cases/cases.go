@@ -124,12 +124,21 @@ func (s *Service) notify(ctx context.Context, tx *store.Tx, marketplaceID, typ s
 
 // history appends a step to a case's history.
 func (s *Service) history(ctx context.Context, tx *store.Tx, c store.Case, actor audit.Actor, kind string, detail any, at time.Time) error {
-	b, err := json.Marshal(detail)
+	e, err := s.caseEvent(c, actor, kind, detail, at)
 	if err != nil {
 		return err
 	}
-	return tx.AddCaseEvent(ctx, store.CaseEvent{ID: s.NewID(), MarketplaceID: c.MarketplaceID, CaseID: c.ID, At: at,
-		ActorType: actor.Type, ActorID: actor.ID, Kind: kind, Detail: b})
+	return tx.AddCaseEvent(ctx, e)
+}
+
+// caseEvent is a step of a case's history as history stores it.
+func (s *Service) caseEvent(c store.Case, actor audit.Actor, kind string, detail any, at time.Time) (store.CaseEvent, error) {
+	b, err := json.Marshal(detail)
+	if err != nil {
+		return store.CaseEvent{}, err
+	}
+	return store.CaseEvent{ID: s.NewID(), MarketplaceID: c.MarketplaceID, CaseID: c.ID, At: at,
+		ActorType: actor.Type, ActorID: actor.ID, Kind: kind, Detail: b}, nil
 }
 
 // referenceAlphabet is Crockford's base 32: no I, L, O or U, so a
@@ -224,27 +233,45 @@ func setDue(c *store.Case, pol *policy.Policy, at time.Time, sla time.Duration) 
 // reprioritise recomputes a case's priority from its reports, its
 // account's risk and its target's value, inside tx.
 func (s *Service) reprioritise(ctx context.Context, tx *store.Tx, c *store.Case, pol *policy.Policy, t target) error {
-	in := PriorityInput{Group: c.ReasonGroup, Severity: pol.Reports.Groups[c.ReasonGroup].Severity, Risk: -1, Value: -1, Spiking: !c.SpikeAt.IsZero()}
-	if in.Severity == "" {
-		in.Severity = policy.SeverityLow
-	}
 	reps, err := tx.CaseReporters(ctx, c.MarketplaceID, c.ID)
 	if err != nil {
 		return err
 	}
-	now := s.Now()
+	risk, err := riskOf(ctx, tx, c)
+	if err != nil {
+		return err
+	}
+	return prioritise(c, pol, reps, risk, t, s.Now())
+}
+
+// riskOf is the risk score of a case's account, -1 when it has none.
+func riskOf(ctx context.Context, q interface {
+	RiskScore(ctx context.Context, marketplaceID, accountID string) (store.RiskScore, error)
+}, c *store.Case) (int, error) {
+	if c.AccountID == "" {
+		return -1, nil
+	}
+	r, err := q.RiskScore(ctx, c.MarketplaceID, c.AccountID)
+	switch {
+	case err == nil:
+		return r.Score, nil
+	case errors.Is(err, store.ErrNotFound):
+		return -1, nil
+	}
+	return -1, err
+}
+
+// prioritise sets a case's priority, its explanation and its report count
+// from its distinct reporters (as CaseReporters lists them), its account's
+// risk score (-1 when unknown) and its target's value, judged at now.
+func prioritise(c *store.Case, pol *policy.Policy, reps []store.CaseReporter, risk int, t target, now time.Time) error {
+	in := PriorityInput{Group: c.ReasonGroup, Severity: pol.Reports.Groups[c.ReasonGroup].Severity, Risk: risk, Value: -1, Spiking: !c.SpikeAt.IsZero()}
+	if in.Severity == "" {
+		in.Severity = policy.SeverityLow
+	}
 	for _, r := range reps {
 		in.Reporters = append(in.Reporters, Reporter{ID: r.ReporterID, Type: r.Type, Upheld: r.Upheld, Dismissed: r.Dismissed,
 			Suspended: r.SuspendedUntil.After(now)})
-	}
-	if c.AccountID != "" {
-		r, err := tx.RiskScore(ctx, c.MarketplaceID, c.AccountID)
-		switch {
-		case err == nil:
-			in.Risk = r.Score
-		case !errors.Is(err, store.ErrNotFound):
-			return err
-		}
 	}
 	if t.value >= 0 && t.currency == pol.Currency {
 		in.Value = t.value
@@ -299,12 +326,13 @@ func (s *Service) Hold(ctx context.Context, tx *store.Tx, h check.Hold) error {
 		"target_type": h.TargetType, "target_id": h.TargetID, "opened": created}, h.At)
 }
 
-// openCase returns the target's open case, or a new one (not yet stored:
-// save inserts it) with the given source and group. A more severe group
-// replaces the open case's group.
+// openCase returns the target's open case, locked for tx so that what is
+// computed from its reports counts every one filed before, or a new one
+// (not yet stored: save inserts it) with the given source and group. A
+// more severe group replaces the open case's group.
 func (s *Service) openCase(ctx context.Context, tx *store.Tx, marketplaceID, targetType, targetID, accountID, source, group string,
 	pol *policy.Policy, at time.Time) (store.Case, bool, error) {
-	c, err := tx.OpenCaseFor(ctx, marketplaceID, targetType, targetID)
+	c, err := tx.LockOpenCaseFor(ctx, s.DB.Dialect, marketplaceID, targetType, targetID)
 	if err == nil {
 		if moreSevere(pol, group, c.ReasonGroup) {
 			c.ReasonGroup = group

@@ -223,15 +223,9 @@ func (s *Service) file(ctx context.Context, marketplaceID string, actor audit.Ac
 			sla = min(sla, pol.Reports.TrustedFlaggerSLA.Std())
 		}
 		setDue(&c, pol, now, sla)
-		rep := store.Report{ID: s.NewID(), MarketplaceID: marketplaceID, Reference: NewReference(), CaseID: c.ID, TargetType: req.Target.Type,
-			TargetID: req.Target.ID, AccountID: t.accountID, Reason: req.Reason, ReasonGroup: group, Details: req.Details,
-			ReporterID: req.Reporter.ID, ReporterType: req.Reporter.Type, IdempotencyKey: key, Fingerprint: fingerprint, Status: "open", CreatedAt: now}
-		if req.Notice != nil {
-			b, err := json.Marshal(req.Notice)
-			if err != nil {
-				return err
-			}
-			rep.Notice = string(b)
+		rep, err := newReport(s.NewID(), NewReference(), marketplaceID, c.ID, req, key, fingerprint, t, group, now)
+		if err != nil {
+			return err
 		}
 		rep.Weight = Reporter{Type: rep.ReporterType, Upheld: rec.Upheld, Dismissed: rec.Dismissed, Suspended: suspended}.Weight(pol.Reports.Priority)
 		if created {
@@ -259,8 +253,7 @@ func (s *Service) file(ctx context.Context, marketplaceID string, actor audit.Ac
 		if err := tx.UpdateCase(ctx, c); err != nil {
 			return err
 		}
-		if err := s.history(ctx, tx, c, actor, "report_added", map[string]any{"reference": rep.Reference, "reason": rep.Reason,
-			"group": group, "reporter_id": rep.ReporterID, "reporter_type": rep.ReporterType, "weight": rep.Weight}, now); err != nil {
+		if err := s.history(ctx, tx, c, actor, "report_added", reportAdded(rep), now); err != nil {
 			return err
 		}
 		if newSpike {
@@ -282,20 +275,56 @@ func (s *Service) file(ctx context.Context, marketplaceID string, actor audit.Ac
 			return err
 		}
 		out = Filed{Reference: rep.Reference, CaseID: c.ID, Status: "received", CreatedAt: now}
-		return tx.Audit(ctx, marketplaceID, actor, "report.filed", "case", c.ID, map[string]any{"reference": rep.Reference,
-			"target_type": rep.TargetType, "target_id": rep.TargetID, "reason": rep.Reason, "reporter_type": rep.ReporterType,
-			"case_opened": created}, now)
+		return tx.Audit(ctx, marketplaceID, actor, "report.filed", "case", c.ID, reportFiled(rep, created), now)
 	})
 	return out, err
+}
+
+// newReport is the report req files in case caseID, open, as it is
+// stored; its weight is the caller's to set.
+func newReport(id, reference, marketplaceID, caseID string, req ReportRequest, key, fingerprint string, t target, group string,
+	now time.Time) (store.Report, error) {
+	rep := store.Report{ID: id, MarketplaceID: marketplaceID, Reference: reference, CaseID: caseID, TargetType: req.Target.Type,
+		TargetID: req.Target.ID, AccountID: t.accountID, Reason: req.Reason, ReasonGroup: group, Details: req.Details,
+		ReporterID: req.Reporter.ID, ReporterType: req.Reporter.Type, IdempotencyKey: key, Fingerprint: fingerprint, Status: "open", CreatedAt: now}
+	if req.Notice != nil {
+		b, err := json.Marshal(req.Notice)
+		if err != nil {
+			return rep, err
+		}
+		rep.Notice = string(b)
+	}
+	return rep, nil
+}
+
+// reportAdded is the detail of the case history step a report adds.
+func reportAdded(rep store.Report) map[string]any {
+	return map[string]any{"reference": rep.Reference, "reason": rep.Reason, "group": rep.ReasonGroup, "reporter_id": rep.ReporterID,
+		"reporter_type": rep.ReporterType, "weight": rep.Weight}
+}
+
+// reportFiled is the detail of a report's audit entry.
+func reportFiled(rep store.Report, caseOpened bool) map[string]any {
+	return map[string]any{"reference": rep.Reference, "target_type": rep.TargetType, "target_id": rep.TargetID, "reason": rep.Reason,
+		"reporter_type": rep.ReporterType, "case_opened": caseOpened}
 }
 
 // spiking reports, as a sentence, whether the target or its account has
 // received more reports within the policy's window than its limit (R-R5);
 // "" when not.
 func (s *Service) spiking(ctx context.Context, tx *store.Tx, marketplaceID string, c store.Case, pol *policy.Policy, now time.Time) (string, error) {
+	return spikeOf(c, pol, now, func(targetType, targetID string, since time.Time) (int, error) {
+		return tx.CountReports(ctx, marketplaceID, targetType, targetID, since)
+	})
+}
+
+// spikeOf is spiking's rule over count, which counts the reports on a
+// target (on everything of an account for targetType "account") since a
+// time.
+func spikeOf(c store.Case, pol *policy.Policy, now time.Time, count func(targetType, targetID string, since time.Time) (int, error)) (string, error) {
 	sp := pol.Reports.Spike
 	since := now.Add(-sp.Window.Std())
-	n, err := tx.CountReports(ctx, marketplaceID, c.TargetType, c.TargetID, since)
+	n, err := count(c.TargetType, c.TargetID, since)
 	if err != nil {
 		return "", err
 	}
@@ -305,7 +334,7 @@ func (s *Service) spiking(ctx context.Context, tx *store.Tx, marketplaceID strin
 	if c.AccountID == "" || c.TargetType == "account" {
 		return "", nil
 	}
-	n, err = tx.CountReports(ctx, marketplaceID, "account", c.AccountID, since)
+	n, err = count("account", c.AccountID, since)
 	if err != nil || n <= sp.Max {
 		return "", err
 	}

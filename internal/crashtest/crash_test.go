@@ -12,28 +12,21 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/vigil-ts/vigil/internal/proctest"
 	"github.com/vigil-ts/vigil/internal/store"
 	"github.com/vigil-ts/vigil/internal/store/storetest"
-	"github.com/vigil-ts/vigil/internal/webhook"
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
@@ -58,11 +51,7 @@ func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
 		t.Skip("SKIPPED in -short mode: builds vigil and SIGKILLs it under 10,000 items of load (about a minute per database)")
 	}
-	bin := filepath.Join(t.TempDir(), "vigil")
-	build := exec.Command("go", "build", "-o", bin, "github.com/vigil-ts/vigil/cmd/vigil")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := proctest.Build(t)
 	seed := uint64(time.Now().UnixNano())
 	if s := os.Getenv("VIGIL_CRASH_SEED"); s != "" {
 		var err error
@@ -80,24 +69,29 @@ func TestCrashSafety(t *testing.T) {
 
 func crash(t *testing.T, bin, dsn string, rng *rand.Rand) {
 	start := time.Now()
-	mp := createMarketplace(t, bin, dsn)
-	srv := &server{t: t, bin: bin, dsn: dsn, addr: freeAddr(t), log: filepath.Join(t.TempDir(), "serve.log")}
-	t.Cleanup(srv.kill)
+	mp := proctest.CreateMarketplace(t, bin, dsn, "Crash Test")
+	srv := proctest.NewServer(t, bin, dsn, "--allow-private-webhooks",
+		// Each worker takes one delivery per fetch, ten fetches a second:
+		// enough workers keep up with the reports.
+		"--workers", "16",
+		// Deliveries left running by a kill are retried 10s after this.
+		"--job-timeout", "5s")
+	t.Cleanup(srv.Kill)
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("vigil serve's log, without its successful requests:\n%s", srv.digest())
+			t.Logf("vigil serve's log, without its successful requests:\n%s", srv.Digest())
 		}
 	})
-	if err := srv.start(); err != nil {
+	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
-	rcv := newReceiver(t)
-	rcv.secret = subscribe(t, srv.base(), mp.APIKey, rcv.srv.URL)
+	rcv := proctest.NewReceiver(t)
+	rcv.Subscribe(t, srv.Base(), mp.APIKey, "report.received")
 
 	l := newLoad(rng)
 	kills := make(chan int, 1)
 	go func() { kills <- l.killer(t, srv, rng) }()
-	l.run(t, srv.base(), mp.APIKey)
+	l.run(t, srv.Base(), mp.APIKey)
 	n := <-kills
 	for _, e := range l.serverErrors[:min(len(l.serverErrors), 5)] {
 		t.Errorf("the server failed a request (%d in all): %s", len(l.serverErrors), e)
@@ -116,258 +110,10 @@ func crash(t *testing.T, bin, dsn string, rng *rand.Rand) {
 	checkEvents(t, db, mp.ID, l)
 	checkOutbox(t, db, mp.ID, refs)
 	waitWebhooks(t, db, rcv, refs)
-	srv.stop()
+	srv.Stop()
 	verifyAudit(t, bin, dsn, db)
 	t.Logf("%d items (%d acknowledged, %d given up) through %d kills: load %s, all checks %s",
 		items, l.acked.Load(), l.gaveUp.Load(), n, loaded.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
-}
-
-type marketplace struct {
-	ID     string `json:"id"`
-	APIKey string `json:"api_key"`
-}
-
-func createMarketplace(t *testing.T, bin, dsn string) marketplace {
-	out, err := command(bin, "marketplace", "create", "Crash Test", "--db", dsn).Output()
-	if err != nil {
-		t.Fatalf("vigil marketplace create: %v", exitDetail(err))
-	}
-	var mp marketplace
-	if err := json.Unmarshal(out, &mp); err != nil || mp.APIKey == "" {
-		t.Fatalf("vigil marketplace create printed %q (%v)", out, err)
-	}
-	return mp
-}
-
-// command runs the vigil binary without a VIGIL_DB from the environment.
-func command(bin string, args ...string) *exec.Cmd {
-	cmd := exec.Command(bin, args...)
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "VIGIL_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	return cmd
-}
-
-func exitDetail(err error) error {
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		return fmt.Errorf("%w: %s", err, ee.Stderr)
-	}
-	return err
-}
-
-func freeAddr(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-// server is the vigil serve subprocess, restarted on the same database
-// and port after each kill. Its output goes to one log file, shown when
-// the test fails.
-type server struct {
-	t              *testing.T
-	bin, dsn, addr string
-	log            string
-	mu             sync.Mutex
-	cmd            *exec.Cmd
-	exited         chan error
-}
-
-func (s *server) base() string { return "http://" + s.addr }
-
-// start runs vigil serve and waits until it answers /healthz.
-func (s *server) start() error {
-	logf, err := os.OpenFile(s.log, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
-	if err != nil {
-		return err
-	}
-	defer logf.Close()
-	cmd := command(s.bin, "serve", "--addr", s.addr, "--db", s.dsn, "--allow-private-webhooks",
-		// Each worker takes one delivery per fetch, ten fetches a second:
-		// enough workers keep up with the reports.
-		"--workers", "16",
-		// Deliveries left running by a kill are retried 10s after this.
-		"--job-timeout", "5s")
-	cmd.Stdout, cmd.Stderr = logf, logf
-	// The server must not outlive a test process that dies.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	s.mu.Lock()
-	s.cmd, s.exited = cmd, exited
-	s.mu.Unlock()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		select {
-		case err := <-exited:
-			return fmt.Errorf("vigil serve exited at start: %v\n%s", err, s.tail())
-		default:
-		}
-		if resp, err := http.Get(s.base() + "/healthz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("vigil serve not healthy after 30s\n%s", s.tail())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-// kill SIGKILLs the server, if running, and waits for it to be gone.
-func (s *server) kill() {
-	s.mu.Lock()
-	cmd, exited := s.cmd, s.exited
-	s.cmd = nil
-	s.mu.Unlock()
-	if cmd == nil {
-		return
-	}
-	cmd.Process.Signal(syscall.SIGKILL)
-	<-exited
-}
-
-// stop shuts the server down gracefully (SIGTERM), which must succeed.
-func (s *server) stop() {
-	s.t.Helper()
-	s.mu.Lock()
-	cmd, exited := s.cmd, s.exited
-	s.cmd = nil
-	s.mu.Unlock()
-	cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case err := <-exited:
-		if err != nil {
-			s.t.Errorf("vigil serve after SIGTERM: %v\n%s", err, s.tail())
-		}
-	case <-time.After(30 * time.Second):
-		cmd.Process.Signal(syscall.SIGKILL)
-		<-exited
-		s.t.Errorf("vigil serve did not stop within 30s of SIGTERM\n%s", s.tail())
-	}
-}
-
-// digest is the end of the server's log without the requests it
-// answered below 400: what went wrong, and when the kills were.
-func (s *server) digest() string {
-	b, _ := os.ReadFile(s.log)
-	var keep []string
-	for line := range strings.Lines(string(b)) {
-		var r struct {
-			Msg    string `json:"msg"`
-			Status int    `json:"status"`
-		}
-		if json.Unmarshal([]byte(line), &r) == nil && r.Msg == "request" && r.Status < 400 {
-			continue
-		}
-		keep = append(keep, line)
-	}
-	return strings.Join(keep[max(len(keep)-80, 0):], "")
-}
-
-// tail is the end of the server's log.
-func (s *server) tail() string {
-	b, _ := os.ReadFile(s.log)
-	if len(b) > 4000 {
-		b = b[len(b)-4000:]
-	}
-	return string(b)
-}
-
-// receiver is the marketplace's webhook endpoint: it verifies each
-// signature and records which report each message id announced.
-type receiver struct {
-	srv    *httptest.Server
-	secret string
-	mu     sync.Mutex
-	seen   map[string]string // webhook-id → report reference
-	posts  int
-	bad    int
-}
-
-func newReceiver(t *testing.T) *receiver {
-	r := &receiver{seen: map[string]string{}}
-	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		body, _ := io.ReadAll(req.Body)
-		var msg struct {
-			Type string `json:"type"`
-			Data struct {
-				Reference string `json:"reference"`
-			} `json:"data"`
-		}
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		r.posts++
-		if err := webhook.Verify(r.secret, req.Header, body, time.Now(), 5*time.Minute); err != nil || json.Unmarshal(body, &msg) != nil {
-			r.bad++
-			w.WriteHeader(http.StatusBadRequest)
-			return
-		}
-		r.seen[req.Header.Get("webhook-id")] = msg.Data.Reference
-		w.WriteHeader(http.StatusNoContent)
-	}))
-	t.Cleanup(r.srv.Close)
-	return r
-}
-
-// references returns the reports announced at least once, however often.
-func (r *receiver) references() (map[string]bool, int, int) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := make(map[string]bool, len(r.seen))
-	for _, ref := range r.seen {
-		out[ref] = true
-	}
-	return out, r.posts, r.bad
-}
-
-func subscribe(t *testing.T, base, key, url string) string {
-	status, body, err := post(http.DefaultClient, base+"/v1/webhooks", key, "",
-		map[string]any{"url": url + "/hook", "event_types": []string{"report.received"}})
-	if err != nil || status != http.StatusCreated {
-		t.Fatalf("subscribe: %d %v %s", status, err, body)
-	}
-	var sub struct {
-		Secret string `json:"secret"`
-	}
-	if err := json.Unmarshal(body, &sub); err != nil || sub.Secret == "" {
-		t.Fatalf("subscribe answered %s", body)
-	}
-	return sub.Secret
-}
-
-func post(c *http.Client, url, key, idempotencyKey string, body any) (int, []byte, error) {
-	b, err := json.Marshal(body)
-	if err != nil {
-		return 0, nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(b))
-	if err != nil {
-		return 0, nil, err
-	}
-	req.Header.Set("Authorization", "Bearer "+key)
-	req.Header.Set("Content-Type", "application/json")
-	if idempotencyKey != "" {
-		req.Header.Set("Idempotency-Key", idempotencyKey)
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	out, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, out, err
 }
 
 // unit is one request of the load: a report or a batch of events.
@@ -471,7 +217,7 @@ func (l *load) send(t *testing.T, c *http.Client, base, key string, u unit) {
 	}
 	deadline := time.Now().Add(3 * time.Minute)
 	for {
-		status, resp, err := post(c, base+path, key, idem, body)
+		status, resp, err := proctest.Post(c, base+path, key, idem, body)
 		if err == nil && status/100 == 2 {
 			l.ack(t, u, resp)
 			return
@@ -537,7 +283,7 @@ func (l *load) ack(t *testing.T, u unit, resp []byte) {
 // at minKills or one more random shares of the items, each a few
 // milliseconds late. It returns the number of kills, fewer if the load
 // ends first.
-func (l *load) killer(t *testing.T, srv *server, rng *rand.Rand) int {
+func (l *load) killer(t *testing.T, srv *proctest.Server, rng *rand.Rand) int {
 	var at []float64
 	for range minKills + rng.IntN(2) {
 		at = append(at, 0.05+0.8*rng.Float64())
@@ -553,10 +299,10 @@ func (l *load) killer(t *testing.T, srv *server, rng *rand.Rand) int {
 			}
 		}
 		time.Sleep(time.Duration(rng.IntN(50)) * time.Millisecond)
-		srv.kill()
+		srv.Kill()
 		n++
 		time.Sleep(time.Duration(rng.IntN(300)) * time.Millisecond)
-		if err := srv.start(); err != nil {
+		if err := srv.Start(); err != nil {
 			t.Errorf("restart after kill %d: %v", n, err)
 			l.abort.Store(true)
 			break
@@ -574,7 +320,7 @@ func checkReports(t *testing.T, db *store.DB, mpID string, l *load) map[string]b
 	type rep struct{ key, caseID string }
 	stored := map[string]rep{} // reference → report
 	byKey := map[string]string{}
-	scan(t, db, `SELECT r.reference, r.idempotency_key, r.case_id, COALESCE(c.id, '') FROM reports r LEFT JOIN cases c ON c.id = r.case_id
+	proctest.Scan(t, db, `SELECT r.reference, r.idempotency_key, r.case_id, COALESCE(c.id, '') FROM reports r LEFT JOIN cases c ON c.id = r.case_id
 		WHERE r.marketplace_id = $1`, []any{mpID}, func(s func(...any)) {
 		var ref, key, caseID, found string
 		s(&ref, &key, &caseID, &found)
@@ -600,7 +346,7 @@ func checkReports(t *testing.T, db *store.DB, mpID string, l *load) map[string]b
 		{"audit log", `SELECT subject_id, detail FROM audit_log WHERE chain = $1 AND action = 'report.filed'`},
 	} {
 		seen := map[string]bool{}
-		scan(t, db, q.sql, []any{mpID}, func(s func(...any)) {
+		proctest.Scan(t, db, q.sql, []any{mpID}, func(s func(...any)) {
 			var caseID, detail string
 			s(&caseID, &detail)
 			var d struct{ Reference string }
@@ -633,7 +379,7 @@ func checkReports(t *testing.T, db *store.DB, mpID string, l *load) map[string]b
 func checkEvents(t *testing.T, db *store.DB, mpID string, l *load) {
 	t.Helper()
 	stored := map[string]bool{}
-	scan(t, db, `SELECT id FROM events WHERE marketplace_id = $1`, []any{mpID}, func(s func(...any)) {
+	proctest.Scan(t, db, `SELECT id FROM events WHERE marketplace_id = $1`, []any{mpID}, func(s func(...any)) {
 		var id string
 		s(&id)
 		if !l.sentEvents[id] {
@@ -647,7 +393,7 @@ func checkEvents(t *testing.T, db *store.DB, mpID string, l *load) {
 		}
 	}
 	accounts := map[string]bool{}
-	scan(t, db, `SELECT id FROM accounts WHERE marketplace_id = $1`, []any{mpID}, func(s func(...any)) {
+	proctest.Scan(t, db, `SELECT id FROM accounts WHERE marketplace_id = $1`, []any{mpID}, func(s func(...any)) {
 		var id string
 		s(&id)
 		accounts[id] = true
@@ -662,7 +408,7 @@ func checkEvents(t *testing.T, db *store.DB, mpID string, l *load) {
 	}
 	// Batches are stored whole or not at all, each with one audit entry.
 	audited, total := map[string]bool{}, 0
-	scan(t, db, `SELECT detail FROM audit_log WHERE chain = $1 AND action = 'events.ingested'`, []any{mpID}, func(s func(...any)) {
+	proctest.Scan(t, db, `SELECT detail FROM audit_log WHERE chain = $1 AND action = 'events.ingested'`, []any{mpID}, func(s func(...any)) {
 		var detail string
 		s(&detail)
 		var d struct {
@@ -691,7 +437,7 @@ func checkOutbox(t *testing.T, db *store.DB, mpID string, refs map[string]bool) 
 	t.Helper()
 	deliveries := map[string]bool{}
 	seen := map[string]bool{}
-	scan(t, db, `SELECT id, payload FROM webhook_deliveries WHERE marketplace_id = $1 AND event_type = 'report.received'`, []any{mpID}, func(s func(...any)) {
+	proctest.Scan(t, db, `SELECT id, payload FROM webhook_deliveries WHERE marketplace_id = $1 AND event_type = 'report.received'`, []any{mpID}, func(s func(...any)) {
 		var id, payload string
 		s(&id, &payload)
 		var m struct {
@@ -707,7 +453,7 @@ func checkOutbox(t *testing.T, db *store.DB, mpID string, refs map[string]bool) 
 		t.Errorf("%d report.received deliveries queued for %d reports", len(seen), len(refs))
 	}
 	jobs := 0
-	scan(t, db, `SELECT args FROM river_job WHERE kind = 'webhook_deliver'`, nil, func(s func(...any)) {
+	proctest.Scan(t, db, `SELECT args FROM river_job WHERE kind = 'webhook_deliver'`, nil, func(s func(...any)) {
 		var args []byte
 		s(&args)
 		var a struct {
@@ -728,12 +474,12 @@ func checkOutbox(t *testing.T, db *store.DB, mpID string, refs map[string]bool) 
 
 // waitWebhooks waits until the receiver has verified a report.received
 // message for every stored report and the outbox has nothing pending.
-func waitWebhooks(t *testing.T, db *store.DB, rcv *receiver, refs map[string]bool) {
+func waitWebhooks(t *testing.T, db *store.DB, rcv *proctest.Receiver, refs map[string]bool) {
 	t.Helper()
 	start := time.Now()
 	deadline := start.Add(2 * time.Minute)
 	for {
-		got, posts, bad := rcv.references()
+		got, posts, bad := announced(rcv)
 		missing := 0
 		for ref := range refs {
 			if !got[ref] {
@@ -754,13 +500,13 @@ func waitWebhooks(t *testing.T, db *store.DB, rcv *receiver, refs map[string]boo
 		}
 		if time.Now().After(deadline) {
 			states := map[string]int{}
-			scan(t, db, `SELECT state, COUNT(*) FROM river_job WHERE kind = 'webhook_deliver' GROUP BY state`, nil, func(s func(...any)) {
+			proctest.Scan(t, db, `SELECT state, COUNT(*) FROM river_job WHERE kind = 'webhook_deliver' GROUP BY state`, nil, func(s func(...any)) {
 				var state string
 				var n int
 				s(&state, &n)
 				states[state] = n
 			})
-			scan(t, db, `SELECT state, errors FROM river_job WHERE kind = 'webhook_deliver' AND state <> 'completed' LIMIT 5`, nil, func(s func(...any)) {
+			proctest.Scan(t, db, `SELECT state, errors FROM river_job WHERE kind = 'webhook_deliver' AND state <> 'completed' LIMIT 5`, nil, func(s func(...any)) {
 				var state string
 				var errs []byte
 				s(&state, &errs)
@@ -776,9 +522,9 @@ func waitWebhooks(t *testing.T, db *store.DB, rcv *receiver, refs map[string]boo
 // verifyAudit checks the chains with vigil audit verify and in-process.
 func verifyAudit(t *testing.T, bin, dsn string, db *store.DB) {
 	t.Helper()
-	out, err := command(bin, "audit", "verify", "--db", dsn).Output()
+	out, err := proctest.Command(bin, "audit", "verify", "--db", dsn).Output()
 	if err != nil || !bytes.Contains(out, []byte("audit log intact")) {
-		t.Fatalf("vigil audit verify: %v\n%s", exitDetail(err), out)
+		t.Fatalf("vigil audit verify: %v\n%s", proctest.ExitDetail(err), out)
 	}
 	chains, err := db.AuditChains(context.Background())
 	if err != nil {
@@ -791,23 +537,17 @@ func verifyAudit(t *testing.T, bin, dsn string, db *store.DB) {
 	}
 }
 
-// scan runs a query on the reader pool and calls row for each row with a
-// function that scans it.
-func scan(t *testing.T, db *store.DB, query string, args []any, row func(scan func(...any))) {
-	t.Helper()
-	rows, err := db.R.Query(query, args...)
-	if err != nil {
-		t.Fatal(err)
+// announced returns the reports the receiver heard of at least once,
+// however often, with the posts and unverifiable posts in all.
+func announced(rcv *proctest.Receiver) (map[string]bool, int, int) {
+	msgs, _, posts, bad := rcv.Received()
+	out := make(map[string]bool, len(msgs))
+	for _, m := range msgs {
+		var d struct {
+			Reference string `json:"reference"`
+		}
+		json.Unmarshal(m.Data, &d)
+		out[d.Reference] = true
 	}
-	defer rows.Close()
-	for rows.Next() {
-		row(func(dest ...any) {
-			if err := rows.Scan(dest...); err != nil {
-				t.Fatal(err)
-			}
-		})
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
+	return out, posts, bad
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -23,16 +24,21 @@ func (tx *Tx) AppendAudit(ctx context.Context, e audit.Entry) (audit.Entry, erro
 	}
 	e.At = fromMicros(micros(e.At)) // the hash covers the stored precision
 	e.Hash = audit.Hash(e)
-	if _, err := tx.q.ExecContext(ctx, `
-		INSERT INTO audit_log (chain, seq, at, actor_type, actor_id, action, subject_type, subject_id, detail, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		e.Chain, e.Seq, micros(e.At), e.ActorType, e.ActorID, e.Action, e.SubjectType, e.SubjectID, e.Detail, e.PrevHash, e.Hash); err != nil {
+	if _, err := tx.q.ExecContext(ctx, `INSERT INTO audit_log (`+auditCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		auditArgs(e)...); err != nil {
 		return e, fmt.Errorf("audit append: %w", err)
 	}
 	if _, err := tx.q.ExecContext(ctx, `UPDATE audit_heads SET hash = $1 WHERE chain = $2`, e.Hash, e.Chain); err != nil {
 		return e, fmt.Errorf("audit head update: %w", err)
 	}
 	return e, nil
+}
+
+// auditCols are audit_log's columns in auditArgs' order.
+const auditCols = "chain, seq, at, actor_type, actor_id, action, subject_type, subject_id, detail, prev_hash, hash"
+
+func auditArgs(e audit.Entry) []any {
+	return []any{e.Chain, e.Seq, micros(e.At), e.ActorType, e.ActorID, e.Action, e.SubjectType, e.SubjectID, e.Detail, e.PrevHash, e.Hash}
 }
 
 // AuditChains lists every chain that has entries.
@@ -125,8 +131,7 @@ type AuditQuery struct {
 
 // AuditEntries returns entries matching q.
 func (c conn) AuditEntries(ctx context.Context, q AuditQuery) ([]audit.Entry, error) {
-	sqlText := `SELECT chain, seq, at, actor_type, actor_id, action, subject_type, subject_id, detail, prev_hash, hash
-		FROM audit_log WHERE chain = $1 AND seq > $2`
+	sqlText := `SELECT ` + auditCols + ` FROM audit_log WHERE chain = $1 AND seq > $2`
 	args := []any{q.Chain, q.AfterSeq}
 	if q.SubjectType != "" {
 		args = append(args, q.SubjectType, q.SubjectID)
@@ -146,6 +151,11 @@ func (c conn) AuditEntries(ctx context.Context, q AuditQuery) ([]audit.Entry, er
 	if err != nil {
 		return nil, fmt.Errorf("audit entries: %w", err)
 	}
+	return scanAudit(rows)
+}
+
+// scanAudit reads entries selected as auditCols.
+func scanAudit(rows *sql.Rows) ([]audit.Entry, error) {
 	defer rows.Close()
 	var out []audit.Entry
 	for rows.Next() {
