@@ -241,8 +241,16 @@ func migrationFS(d Dialect) (fs.FS, error) {
 }
 
 // Migrate applies Vigil's pending migrations and River's job-queue
-// migrations. It is safe to run on every start.
+// migrations. It is safe to run on every start, by several processes at
+// once on PostgreSQL: they take turns.
 func (db *DB) Migrate(ctx context.Context) error {
+	if db.Dialect == Postgres {
+		unlock, err := db.lockMigrations(ctx)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		defer unlock()
+	}
 	p, err := db.goose()
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
