@@ -25,28 +25,43 @@
 // verifies each candidate on the stored shingle hashes. For the default
 // threshold 0.9 the index uses 10 bands of 9 rows: a pair at similarity 0.9
 // becomes a candidate with probability 0.9925, at 0.8 with 0.76, at 0.7 with
-// 0.34 and at 0.5 with 0.019. Verification is exact Jaccard when both texts
-// have at most SketchSize (128) distinct shingles, which covers titles and
-// short descriptions; longer texts are compared on their bottom-128 sketches
-// (standard error about 0.03 at similarity 0.9). Entries with the same
-// shingle set share one place in the band tables and are verified once, and
-// a query with a Limit stops as soon as nothing can beat what it holds, so
-// a title listed a thousand times does not cost a thousand comparisons.
+// 0.34 and at 0.5 with 0.019; for 0.8 it uses 9 bands of 4 rows. Verification
+// is exact Jaccard when both texts have at most SketchSize (128) distinct
+// shingles, which covers titles and short descriptions; longer texts are
+// compared on their bottom-128 sketches (standard error about 0.03 at
+// similarity 0.9). Entries with the same shingle set share one place in the
+// band tables and are verified once, and a query with a Limit stops as soon
+// as nothing can beat what it holds, so a title listed a thousand times does
+// not cost a thousand comparisons.
+//
+// Short bands make keys that thousands of texts share: four rows that all
+// fall on a common phrase ("smoke-free home", shipping terms) give the same
+// key to every text containing it. A query walks in full only the chains of
+// at most 64 entries; longer ones it skips when the others alone would find
+// a pair at the asked similarity with probability 0.99, and otherwise walks
+// them newest first within 2,048 steps, verifying only entries that share
+// enough bands to be that similar. A query thus costs at most a few
+// thousand steps however repetitive the texts. With a million marketplace
+// listings indexed (BenchmarkLookup1M) the 99th percentile is under 350
+// chain steps, 100 to 300 µs on a busy two-core machine, and recall of
+// copies at 0.9 or more similar above 0.99, at either tuning.
 //
 // # Memory
 //
-// About 300 bytes per entry plus 4 per distinct shingle stored (at most
-// SketchSize), measured at a million entries with 36-byte ids: 80 for band
-// keys and chain links, 42 for the band tables, 56 for the entry record,
-// ~90 for the id and its map slot, the rest for groups and slack. Titles
-// (~39 characters, 30 shingles) take about 430 bytes, so a million fit in
-// about 410 MiB; descriptions of 128 or more distinct word shingles take
-// about 820.
+// About 170 bytes per entry for a 0.8 index (180 for 0.9), plus 4 per
+// distinct shingle stored (at most SketchSize), plus the id, measured at a
+// million entries: 80 for band keys and chain links (90 for 0.9), 10 for the
+// band tables, 40 for the entry record, 17 for the id table, about 20 for
+// groups. Ids are kept as given, so indexes fed the same id strings share
+// them. With 36-byte ids, titles (~40 shingles) take about 380 bytes and
+// descriptions (~75) about 515: a million listings' titles and descriptions
+// hold about 800 MiB of heap, ids included once.
 package near
 
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"math/bits"
 	"slices"
 	"sync"
@@ -69,6 +84,23 @@ const groupScanMax = 1024
 // none marks the end of a chain.
 const none = ^uint32(0)
 
+// maxChain is the average chain length at which the band tables grow:
+// four entries per head cost a few steps more per query than one, and a
+// quarter of the memory.
+const maxChain = 4
+
+// heavyChain and heavyBudget bound the work on band keys many texts share
+// (see lookup): a chain longer than heavyChain is walked only within
+// heavyBudget steps per query, shared by all such bands of the query.
+// In those chains an entry is verified only if it shares enough bands
+// with the query that a pair at the asked similarity falls short with
+// probability at most heavyMissRate.
+const (
+	heavyChain    = 64
+	heavyBudget   = 2048
+	heavyMissRate = 0.01
+)
+
 // Options configures an Index. The zero value suits listing titles:
 // character 3-shingles, tuned for similarity 0.9.
 type Options struct {
@@ -82,7 +114,8 @@ type Options struct {
 	// reach 0.99 within 10 bands and recall falls.
 	Threshold float64
 	// SketchSize caps the shingle hashes stored per text; texts with more
-	// distinct shingles are compared by estimate. 0 means 128.
+	// distinct shingles are compared by estimate. 0 means 128; at most
+	// 65,535.
 	SketchSize int
 	// ExpectedSize presizes the tables for that many texts, which avoids
 	// rebuilding them as the index grows.
@@ -116,7 +149,9 @@ type Match struct {
 }
 
 // Index is a near-duplicate index. It is safe for concurrent use: queries
-// run in parallel, changes one at a time.
+// run in parallel, changes one at a time. Add normalises, shingles and
+// hashes its text, most of its cost, before it takes the lock, so a load
+// from several goroutines uses several cores.
 type Index struct {
 	sh         shingler
 	mh         minhasher
@@ -126,44 +161,25 @@ type Index struct {
 	sketchSize int
 	scratch    sync.Pool // *scratch
 
-	mu      sync.RWMutex
-	ids     map[string]uint32
-	groups  map[string]*group
-	entries []entry  // by slot
-	free    []uint32 // slots of removed entries
-	links   []link   // slot*bands + band
-	heads   []uint32 // band*tableSize + key&mask: first slot of a chain
-	mask    uint32   // tableSize-1
-	arena   arena    // every entry's sketch
-}
+	// lanes is bands+1: every rep is also chained in a last lane, by a
+	// hash of its sketch and band keys, where an Add finds its twins.
+	lanes int
 
-// entry is one indexed text.
-type entry struct {
-	id  string
-	grp *group
-	off int    // sketch position in arena
-	n   uint32 // sketch length
-	// gpos is the entry's position in grp.members.
-	gpos uint32
-	// twinPrev and twinNext ring the entries with the same sketch; only one
-	// of them, the rep, is in the band chains.
-	twinPrev, twinNext uint32
-	full               bool // the sketch is the whole shingle set
-	rep                bool // linked into the band chains
-	live               bool
-}
+	expected int // Options.ExpectedSize
 
-// link is an entry's place in one band: its key there and the next entry
-// in the same chain.
-type link struct {
-	key  uint32
-	next uint32
-}
-
-// group is the entries of one seller or account.
-type group struct {
-	name    string
-	members []uint32
+	mu         sync.RWMutex
+	ids        strTable  // id → slot
+	names      strTable  // group name → number
+	groups     []group   // by number
+	freeGroups []uint32  // numbers of empty groups
+	entries    [][]entry // slabs of slots (see entry)
+	links      [][]link  // the same slabs, lanes links per slot (see row)
+	slots      uint32    // slots allocated
+	live       int       // entries
+	free       []uint32  // slots of removed entries
+	heads      []uint32  // lane*tableSize + key&mask: first slot of a chain
+	mask       uint32    // tableSize-1
+	arena      arena     // every entry's sketch
 }
 
 // scratch holds one operation's buffers.
@@ -179,27 +195,31 @@ type scratch struct {
 // New returns an empty index. Zero fields of opts take their defaults; it
 // panics on values out of range (a Threshold above 1, a negative size).
 func New(opts Options) *Index {
-	if opts.K < 0 || opts.Threshold < 0 || opts.Threshold > 1 || opts.SketchSize < 0 || opts.ExpectedSize < 0 || opts.Kind > Words {
+	if opts.K < 0 || opts.Threshold < 0 || opts.Threshold > 1 || opts.SketchSize < 0 || opts.SketchSize > math.MaxUint16 ||
+		opts.ExpectedSize < 0 || opts.Kind > Words {
 		panic(fmt.Sprintf("near: invalid options %+v", opts))
 	}
 	ix := &Index{
 		sh:         shingler{kind: opts.Kind, k: cmp.Or(opts.K, defaultK)},
 		threshold:  cmp.Or(opts.Threshold, defaultThreshold),
 		sketchSize: cmp.Or(opts.SketchSize, defaultSketchSize),
-		ids:        make(map[string]uint32, opts.ExpectedSize),
-		groups:     make(map[string]*group),
+		expected:   opts.ExpectedSize,
+		ids:        newStrTable(),
+		names:      newStrTable(),
 	}
 	ix.bands, ix.rows = tune(ix.threshold)
+	ix.lanes = ix.bands + 1
 	ix.mh = newMinhasher(ix.bands * ix.rows)
 	ix.scratch.New = func() any {
 		return &scratch{sig: make([]uint64, ix.bands*ix.rows), keys: make([]uint32, ix.bands)}
 	}
 	size := minTableSize
-	for size < opts.ExpectedSize {
+	for size*maxChain < opts.ExpectedSize {
 		size *= 2
 	}
-	ix.entries = make([]entry, 0, opts.ExpectedSize)
-	ix.links = make([]link, 0, opts.ExpectedSize*ix.bands)
+	if opts.ExpectedSize > 0 {
+		ix.ids.resize(1 << bits.Len(uint(opts.ExpectedSize*4/3)))
+	}
 	ix.arena.shift = uint(max(chunkShift, bits.Len(uint(ix.sketchSize))))
 	ix.rehash(size)
 	return ix
@@ -234,7 +254,7 @@ func (ix *Index) Similarity(a, b string) float64 {
 func (ix *Index) Len() int {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	return len(ix.ids)
+	return ix.live
 }
 
 // Add indexes text under id, belonging to group (a seller or account id).
@@ -246,39 +266,56 @@ func (ix *Index) Add(id, group, text string) {
 
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	if old, ok := ix.ids[id]; ok {
+	if old, ok := ix.ids.find(id, ix.slotID); ok {
 		ix.remove(old)
 	}
 	slot := ix.alloc()
-	e := &ix.entries[slot]
-	*e = entry{
-		id: id, off: ix.arena.add(sc.sketch), n: uint32(len(sc.sketch)), full: sc.full,
-		twinPrev: slot, twinNext: slot, live: true,
+	e := ix.entry(slot)
+	*e = entry{id: id, off: ix.arena.add(sc.sketch), n: uint16(len(sc.sketch)), twinPrev: slot, twinNext: slot, flags: flagLive}
+	if sc.full {
+		e.flags |= flagFull
 	}
-	ix.ids[id] = slot
+	ix.ids.insert(id, slot)
+	ix.live++
 	ix.join(slot, group)
 	if len(sc.sketch) == 0 {
 		return // similar to nothing: kept only so Len, Remove and replace hold
 	}
-	l := ix.links[int(slot)*ix.bands:][:ix.bands]
+	l := ix.row(slot)
 	for j, k := range sc.keys {
 		l[j].key = k
 	}
+	l[ix.bands].key = twinKey(sc.sketch, sc.keys, sc.full)
 	if t := ix.twin(slot); t != none {
 		ix.ringInsert(t, slot)
 		return
 	}
-	e.rep = true
-	for j := range ix.bands {
+	e.flags |= flagRep
+	for j := range ix.lanes {
 		ix.push(j, slot)
 	}
+}
+
+// twinKey hashes what twins share: sketch, band keys and fullness.
+func twinKey(sketch, keys []uint32, full bool) uint32 {
+	h := uint64(hashSeed)
+	if full {
+		h = ^h
+	}
+	for _, x := range sketch {
+		h = (h ^ uint64(x)) * hashPrime
+	}
+	for _, x := range keys {
+		h = (h ^ uint64(x)) * hashPrime
+	}
+	return uint32(mix64(h))
 }
 
 // Remove drops id from the index; unknown ids are ignored.
 func (ix *Index) Remove(id string) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	if slot, ok := ix.ids[id]; ok {
+	if slot, ok := ix.ids.find(id, ix.slotID); ok {
 		ix.remove(slot)
 	}
 }
@@ -288,11 +325,21 @@ func (ix *Index) Remove(id string) {
 // one, which of several equally similar texts make the cut is unspecified,
 // so that a query for a text listed a thousand times can stop after Limit.
 func (ix *Index) Query(text string, opts QueryOpts) []Match {
+	out, _ := ix.query(text, opts)
+	return out
+}
+
+// work counts what a query did, for tests and benchmarks: chain steps
+// taken, of them in heavy chains past the count, and candidates verified.
+type work struct{ steps, heavySteps, verified int }
+
+// query is Query, also returning its work.
+func (ix *Index) query(text string, opts QueryOpts) ([]Match, work) {
 	sc := ix.scratch.Get().(*scratch)
 	defer ix.scratch.Put(sc)
 	ix.prepare(sc, text)
 	if len(sc.sketch) == 0 {
-		return nil
+		return nil, work{}
 	}
 
 	ix.mu.RLock()
@@ -301,15 +348,20 @@ func (ix *Index) Query(text string, opts QueryOpts) []Match {
 	if q.minSim <= 0 {
 		q.minSim = ix.threshold
 	}
+	q.same, q.exclude = none, none
 	if opts.SameGroup != "" {
-		if q.same = ix.groups[opts.SameGroup]; q.same == nil {
-			return nil
+		g, ok := ix.names.find(opts.SameGroup, ix.groupName)
+		if !ok {
+			return nil, work{}
 		}
+		q.same = g
 	}
 	if opts.ExcludeGroup != "" {
-		q.exclude = ix.groups[opts.ExcludeGroup]
+		if g, ok := ix.names.find(opts.ExcludeGroup, ix.groupName); ok {
+			q.exclude = g
+		}
 	}
-	if q.same != nil && len(q.same.members) <= groupScanMax {
+	if q.same != none && len(ix.groups[q.same].members) <= groupScanMax {
 		q.scan()
 	} else {
 		q.lookup()
@@ -317,7 +369,7 @@ func (ix *Index) Query(text string, opts QueryOpts) []Match {
 	slices.SortFunc(q.out, func(a, b Match) int {
 		return cmp.Or(cmp.Compare(b.Similarity, a.Similarity), cmp.Compare(a.ID, b.ID))
 	})
-	return q.out
+	return q.out, q.work
 }
 
 // query is one Query's state while the read lock is held. With a limit, out
@@ -328,10 +380,11 @@ type query struct {
 	sc        *scratch
 	minSim    float64
 	limit     int
-	same      *group
-	exclude   *group
+	same      uint32 // group number, or none
+	exclude   uint32
 	excludeID string
 	out       []Match
+	work      work
 }
 
 // full reports whether the query holds limit matches already.
@@ -347,8 +400,9 @@ func (q *query) compare(slot uint32) (float64, bool) {
 	if q.full() {
 		need = q.out[0].Similarity
 	}
-	e := &q.ix.entries[slot]
-	sim, ok := similarity(q.ix.arena.get(e.off, e.n), e.full, q.sc.sketch, q.sc.full, q.ix.sketchSize, need)
+	q.work.verified++
+	e := q.ix.entry(slot)
+	sim, ok := similarity(q.ix.arena.get(e.off, e.n), e.is(flagFull), q.sc.sketch, q.sc.full, q.ix.sketchSize, need)
 	return sim, ok && q.beats(sim)
 }
 
@@ -358,11 +412,11 @@ func (q *query) beats(sim float64) bool { return !q.full() || sim > q.out[0].Sim
 // emit adds the entry in slot, matched with similarity sim, if the filters
 // let it through.
 func (q *query) emit(slot uint32, sim float64) {
-	e := &q.ix.entries[slot]
-	if (q.same != nil && e.grp != q.same) || (q.exclude != nil && e.grp == q.exclude) || e.id == q.excludeID {
+	e := q.ix.entry(slot)
+	if (q.same != none && e.grp != q.same) || e.grp == q.exclude || e.id == q.excludeID {
 		return
 	}
-	m := Match{ID: e.id, Group: e.grp.name, Similarity: sim}
+	m := Match{ID: e.id, Group: q.ix.groups[e.grp].name, Similarity: sim}
 	switch {
 	case q.limit == 0:
 		q.out = append(q.out, m)
@@ -396,7 +450,7 @@ func (q *query) emit(slot uint32, sim float64) {
 
 // scan compares the query with every member of the SameGroup group.
 func (q *query) scan() {
-	for _, slot := range q.same.members {
+	for _, slot := range q.ix.groups[q.same].members {
 		if sim, ok := q.compare(slot); ok {
 			q.emit(slot, sim)
 			if q.done() {
@@ -406,239 +460,151 @@ func (q *query) scan() {
 	}
 }
 
-// lookup verifies the entries sharing a band key with the query. An entry
-// that shares several bands is verified only in the first: when it turns
-// up in band j, its keys in bands before j say whether it was seen already.
-// A verified entry stands for its twins, which share its similarity.
+// lookup verifies the entries sharing a band key with the query, in two
+// rounds. Bands whose chain for the query's key is at most heavyChain long
+// (light bands) are walked in full. The others hold a key that many texts
+// share, mostly from common boilerplate (opening lines, shipping and
+// payment terms), and are walked only when needed and within a budget, so
+// that a query costs a bounded number of steps however popular its keys:
+//
+//   - A pair at the asked similarity shares each band with probability
+//     p = sim^rows, independently. If the light bands alone give it a miss
+//     rate (1-p)^light of at most heavyMissRate, the heavy ones are skipped.
+//   - Otherwise they are walked, newest entries first, within heavyBudget
+//     steps shared between them. Most entries there share only that one
+//     band with the query and are far less similar than asked; an entry is
+//     verified only if it shares as many bands as a pair at the asked
+//     similarity nearly always does (minSharedBands), so that most steps
+//     cost one read. Texts made only of common phrases (short reviews)
+//     thus still find their most recent near-copies.
+//
+// An entry that shares several bands is verified only in the first walked:
+// when it turns up in band j, its keys in the bands walked before say
+// whether it was seen already. A verified entry stands for its twins,
+// which share its similarity.
 func (q *query) lookup() {
 	ix, keys := q.ix, q.sc.keys
-	size := uint32(len(ix.heads) / ix.bands)
-	for j, key := range keys {
-		for slot := ix.heads[uint32(j)*size+key&ix.mask]; slot != none; {
-			l := ix.links[int(slot)*ix.bands:][:ix.bands]
-			next := l[j].next
-			if l[j].key == key && !seenBefore(l[:j], keys) {
-				if sim, ok := q.compare(slot); ok {
-					for t := slot; q.beats(sim); {
-						q.emit(t, sim)
-						if t = ix.entries[t].twinNext; t == slot {
-							break
-						}
-					}
-					if q.done() {
-						return
-					}
-				}
+	all := uint32(1)<<len(keys) - 1
+	var heavy uint32
+	for j := range keys {
+		if ix.chainLonger(j, keys[j], heavyChain) {
+			heavy |= 1 << j
+			q.work.steps += heavyChain
+		}
+	}
+	light := all &^ heavy
+	for j := range keys {
+		if light>>j&1 == 1 {
+			steps, done := q.walk(j, light&(1<<j-1), 1, -1)
+			if q.work.steps += steps; done {
+				return
 			}
-			slot = next
+		}
+	}
+	p := math.Pow(q.minSim, float64(ix.rows)) // P(a pair at minSim shares a band)
+	if heavy == 0 || math.Pow(1-p, float64(bits.OnesCount32(light))) <= heavyMissRate {
+		return
+	}
+	budget, left := heavyBudget, bits.OnesCount32(heavy)
+	minBands := ix.minSharedBands(q.minSim)
+	for j := range keys {
+		if heavy>>j&1 == 1 {
+			steps, done := q.walk(j, light|heavy&(1<<j-1), minBands, budget/left)
+			q.work.steps += steps
+			q.work.heavySteps += steps
+			if done {
+				return
+			}
+			budget, left = budget-steps, left-1
 		}
 	}
 }
 
-// seenBefore reports whether an entry's keys in the bands of l match the
-// query's in any of them.
-func seenBefore(l []link, keys []uint32) bool {
-	for t, x := range l {
-		if x.key == keys[t] {
+// minSharedBands returns the most bands m such that a pair at similarity
+// sim, given that it shares a band, shares fewer than m with probability
+// at most heavyMissRate. A pair shares each band with probability
+// p = sim^rows, so the number shared is binomial(bands, p).
+func (ix *Index) minSharedBands(sim float64) int {
+	p := math.Pow(sim, float64(ix.rows))
+	atLeastOne := 1 - math.Pow(1-p, float64(ix.bands))
+	m, below := 1, 0.0 // below: P(shared < m+1, shared ≥ 1)
+	for k := 1; k < ix.bands; k++ {
+		below += binomial(ix.bands, k) * math.Pow(p, float64(k)) * math.Pow(1-p, float64(ix.bands-k))
+		if below > heavyMissRate*atLeastOne {
+			break
+		}
+		m = k + 1
+	}
+	return m
+}
+
+// binomial returns n choose k.
+func binomial(n, k int) float64 {
+	c := 1.0
+	for i := range k {
+		c = c * float64(n-i) / float64(i+1)
+	}
+	return c
+}
+
+// chainLonger reports whether the chain holding key in band j has more
+// than n entries.
+func (ix *Index) chainLonger(j int, key uint32, n int) bool {
+	slot := *ix.head(j, key)
+	for ; slot != none && n >= 0; n-- {
+		slot = ix.row(slot)[j].next
+	}
+	return n < 0
+}
+
+// walk verifies the entries in the query's chain of band j that share its
+// key there and in none of the bands of the mask before, and in at least
+// minBands bands in all, for at most limit steps (no limit if negative). It
+// returns the steps taken and whether nothing can improve the result any
+// more.
+func (q *query) walk(j int, before uint32, minBands, limit int) (steps int, done bool) {
+	ix, keys := q.ix, q.sc.keys
+	key := keys[j]
+	for slot := *ix.head(j, key); slot != none && steps != limit; steps++ {
+		l := ix.row(slot)[:ix.bands]
+		next := l[j].next
+		if l[j].key == key && !matchesIn(l, keys, before) && (minBands <= 1 || sharedBands(l, keys) >= minBands) {
+			if sim, ok := q.compare(slot); ok {
+				for t := slot; q.beats(sim); {
+					q.emit(t, sim)
+					if t = ix.entry(t).twinNext; t == slot {
+						break
+					}
+				}
+				if q.done() {
+					return steps, true
+				}
+			}
+		}
+		slot = next
+	}
+	return steps, false
+}
+
+// sharedBands counts the bands in which an entry's keys in l match the
+// query's.
+func sharedBands(l []link, keys []uint32) int {
+	n := 0
+	for t := range l {
+		if l[t].key == keys[t] {
+			n++
+		}
+	}
+	return n
+}
+
+// matchesIn reports whether an entry's keys in l match the query's in any
+// band of the mask.
+func matchesIn(l []link, keys []uint32, mask uint32) bool {
+	for t := range l {
+		if mask>>t&1 == 1 && l[t].key == keys[t] {
 			return true
 		}
 	}
 	return false
-}
-
-// alloc returns a free slot, growing the tables when none is left.
-func (ix *Index) alloc() uint32 {
-	if n := len(ix.free); n > 0 {
-		slot := ix.free[n-1]
-		ix.free = ix.free[:n-1]
-		return slot
-	}
-	slot := uint32(len(ix.entries))
-	if slot == none {
-		panic("near: index full")
-	}
-	ix.entries = append(ix.entries, entry{})
-	for range ix.bands {
-		ix.links = append(ix.links, link{})
-	}
-	if size := int(ix.mask) + 1; len(ix.entries) > size {
-		ix.rehash(2 * size)
-	}
-	return slot
-}
-
-// rehash rebuilds the band tables with size heads per band, keeping the
-// average chain at most one entry long.
-func (ix *Index) rehash(size int) {
-	ix.mask = uint32(size - 1)
-	ix.heads = slices.Grow(ix.heads[:0], ix.bands*size)[:ix.bands*size]
-	for i := range ix.heads {
-		ix.heads[i] = none
-	}
-	for slot := range ix.entries {
-		if ix.entries[slot].rep {
-			for j := range ix.bands {
-				ix.push(j, uint32(slot))
-			}
-		}
-	}
-}
-
-// push puts slot at the front of its chain in band j.
-func (ix *Index) push(j int, slot uint32) {
-	l := &ix.links[int(slot)*ix.bands+j]
-	h := &ix.heads[j*(int(ix.mask)+1)+int(l.key&ix.mask)]
-	l.next, *h = *h, slot
-}
-
-// chainRef returns the reference to slot in its chain in band j (the head
-// or the previous entry's next), so it can be unlinked or replaced.
-func (ix *Index) chainRef(j int, slot uint32) *uint32 {
-	key := ix.links[int(slot)*ix.bands+j].key
-	p := &ix.heads[j*(int(ix.mask)+1)+int(key&ix.mask)]
-	for *p != slot {
-		p = &ix.links[int(*p)*ix.bands+j].next
-	}
-	return p
-}
-
-// twin returns the rep already indexed with the same sketch and band keys
-// as slot, or none.
-func (ix *Index) twin(slot uint32) uint32 {
-	mine := ix.links[int(slot)*ix.bands:][:ix.bands]
-	sk := ix.sketchOf(slot)
-	for t := ix.heads[int(mine[0].key&ix.mask)]; t != none; {
-		theirs := ix.links[int(t)*ix.bands:][:ix.bands]
-		if sameKeys(mine, theirs) && ix.entries[t].full == ix.entries[slot].full && slices.Equal(ix.sketchOf(t), sk) {
-			return t
-		}
-		t = theirs[0].next
-	}
-	return none
-}
-
-// sameKeys reports whether two entries have the same key in every band.
-func sameKeys(a, b []link) bool {
-	for i := range a {
-		if a[i].key != b[i].key {
-			return false
-		}
-	}
-	return true
-}
-
-// sketchOf returns the stored sketch of the entry in slot.
-func (ix *Index) sketchOf(slot uint32) []uint32 {
-	e := &ix.entries[slot]
-	return ix.arena.get(e.off, e.n)
-}
-
-// ringInsert adds slot to the twin ring of t.
-func (ix *Index) ringInsert(t, slot uint32) {
-	next := ix.entries[t].twinNext
-	ix.entries[slot].twinPrev, ix.entries[slot].twinNext = t, next
-	ix.entries[t].twinNext = slot
-	ix.entries[next].twinPrev = slot
-}
-
-// remove drops the entry in slot: from its twin ring (handing its place in
-// the chains to a twin if it was the rep), its chains, its group and the id
-// map. Its sketch stays in the arena as garbage until the next compaction.
-func (ix *Index) remove(slot uint32) {
-	e := &ix.entries[slot]
-	switch {
-	case e.twinNext != slot:
-		prev, next := e.twinPrev, e.twinNext
-		ix.entries[prev].twinNext, ix.entries[next].twinPrev = next, prev
-		if e.rep {
-			for j := range ix.bands {
-				p := ix.chainRef(j, slot)
-				*p = next
-				ix.links[int(next)*ix.bands+j].next = ix.links[int(slot)*ix.bands+j].next
-			}
-			ix.entries[next].rep = true
-		}
-	case e.rep:
-		for j := range ix.bands {
-			p := ix.chainRef(j, slot)
-			*p = ix.links[int(slot)*ix.bands+j].next
-		}
-	}
-	delete(ix.ids, e.id)
-	ix.leave(slot)
-	ix.arena.garbage += int(e.n)
-	*e = entry{} // drop the strings for the collector
-	ix.free = append(ix.free, slot)
-	if ix.arena.garbage > 1<<15 && ix.arena.garbage > ix.arena.used/2 {
-		ix.compact()
-	}
-}
-
-// compact copies the live sketches into a new arena.
-func (ix *Index) compact() {
-	fresh := arena{shift: ix.arena.shift}
-	for i := range ix.entries {
-		if e := &ix.entries[i]; e.live {
-			e.off = fresh.add(ix.arena.get(e.off, e.n))
-		}
-	}
-	ix.arena = fresh
-}
-
-// chunkShift sizes arena chunks: 2^20 words, 4 MiB.
-const chunkShift = 20
-
-// arena stores sketches in fixed-size chunks, each sketch within one chunk.
-// Growing it never moves what is stored, where one slice holding a million
-// sketches would be copied again and again as it grew.
-type arena struct {
-	chunks  [][]uint32
-	shift   uint // log2 of the chunk size, which is at least the sketch size
-	used    int  // words stored, live or not
-	garbage int  // words of removed entries
-}
-
-// add stores s and returns its position: chunk<<shift | offset.
-func (a *arena) add(s []uint32) int {
-	n := len(a.chunks)
-	if n == 0 || len(a.chunks[n-1])+len(s) > 1<<a.shift {
-		a.chunks = append(a.chunks, make([]uint32, 0, 1<<a.shift))
-		n++
-	}
-	c := &a.chunks[n-1]
-	pos := (n-1)<<a.shift | len(*c)
-	*c = append(*c, s...)
-	a.used += len(s)
-	return pos
-}
-
-// get returns the n words stored at pos.
-func (a *arena) get(pos int, n uint32) []uint32 {
-	off := pos & (1<<a.shift - 1)
-	return a.chunks[pos>>a.shift][off : off+int(n)]
-}
-
-// join adds slot to the group called name.
-func (ix *Index) join(slot uint32, name string) {
-	g := ix.groups[name]
-	if g == nil {
-		g = &group{name: name}
-		ix.groups[name] = g
-	}
-	e := &ix.entries[slot]
-	e.grp, e.gpos = g, uint32(len(g.members))
-	g.members = append(g.members, slot)
-}
-
-// leave removes slot from its group, dropping the group when it empties.
-func (ix *Index) leave(slot uint32) {
-	e := &ix.entries[slot]
-	g := e.grp
-	last := g.members[len(g.members)-1]
-	g.members[e.gpos] = last
-	ix.entries[last].gpos = e.gpos
-	g.members = g.members[:len(g.members)-1]
-	if len(g.members) == 0 {
-		delete(ix.groups, g.name)
-	}
 }

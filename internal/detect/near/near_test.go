@@ -424,44 +424,48 @@ func checkInvariants(t *testing.T, ix *Index) {
 	defer ix.mu.RUnlock()
 	size := int(ix.mask) + 1
 	inChains := map[uint32]int{}
-	for j := range ix.bands {
+	for j := range ix.lanes {
 		for h := range size {
-			for s := ix.heads[j*size+h]; s != none; s = ix.links[int(s)*ix.bands+j].next {
-				if int(ix.links[int(s)*ix.bands+j].key&ix.mask) != h {
+			for s := ix.heads[j*size+h]; s != none; s = ix.row(s)[j].next {
+				if int(ix.row(s)[j].key&ix.mask) != h {
 					t.Fatalf("slot %d in the wrong chain", s)
 				}
 				inChains[s]++
 			}
 		}
 	}
-	live := 0
-	for i := range ix.entries {
-		e, s := &ix.entries[i], uint32(i)
-		if !e.live {
-			if inChains[s] != 0 {
-				t.Fatalf("free slot %d in chains", s)
+	live, ids, members := 0, 0, 0
+	for s := range ix.slots {
+		e := ix.entry(s)
+		if !e.is(flagLive) {
+			if inChains[s] != 0 || e.flags != 0 {
+				t.Fatalf("free slot %d in chains or flagged", s)
 			}
 			continue
 		}
 		live++
-		if ix.ids[e.id] != s || e.grp.members[e.gpos] != s || ix.groups[e.grp.name] != e.grp {
-			t.Fatalf("slot %d: id map, group or group map out of step", s)
+		if got, ok := ix.ids.find(e.id, ix.slotID); !ok || got != s {
+			t.Fatalf("slot %d: id %q maps to %d, %v", s, e.id, got, ok)
 		}
-		if want := map[bool]int{true: ix.bands}[e.rep]; inChains[s] != want {
-			t.Fatalf("slot %d (rep %v) in %d chains", s, e.rep, inChains[s])
+		g := &ix.groups[e.grp]
+		if got, ok := ix.names.find(g.name, ix.groupName); int(e.gpos) >= len(g.members) || g.members[e.gpos] != s || !ok || got != e.grp {
+			t.Fatalf("slot %d: group or name table out of step", s)
 		}
-		if ix.entries[e.twinNext].twinPrev != s {
+		if want := map[bool]int{true: ix.lanes}[e.is(flagRep)]; inChains[s] != want {
+			t.Fatalf("slot %d (rep %v) in %d chains", s, e.is(flagRep), inChains[s])
+		}
+		if ix.entry(e.twinNext).twinPrev != s {
 			t.Fatalf("slot %d: broken twin ring", s)
 		}
 		reps := 0
 		for u := s; ; {
-			if ix.entries[u].rep {
+			if ix.entry(u).is(flagRep) {
 				reps++
 			}
 			if !slices.Equal(ix.sketchOf(u), ix.sketchOf(s)) {
 				t.Fatalf("twins %d and %d differ", u, s)
 			}
-			if u = ix.entries[u].twinNext; u == s {
+			if u = ix.entry(u).twinNext; u == s {
 				break
 			}
 		}
@@ -469,7 +473,16 @@ func checkInvariants(t *testing.T, ix *Index) {
 			t.Fatalf("slot %d: %d reps in its ring", s, reps)
 		}
 	}
-	if live != len(ix.ids) || live+len(ix.free) != len(ix.entries) {
-		t.Fatalf("%d live, %d ids, %d free, %d slots", live, len(ix.ids), len(ix.free), len(ix.entries))
+	for g := range ix.groups {
+		members += len(ix.groups[g].members)
+		if len(ix.groups[g].members) == 0 && !slices.Contains(ix.freeGroups, uint32(g)) {
+			t.Fatalf("empty group %d not free", g)
+		}
+	}
+	ids = ix.ids.n
+	if live != ix.live || live != ids || live != members || live+len(ix.free) != int(ix.slots) ||
+		ix.names.n+len(ix.freeGroups) != len(ix.groups) {
+		t.Fatalf("%d live (%d counted), %d ids, %d members, %d free, %d slots; %d names, %d free groups, %d groups",
+			live, ix.live, ids, members, len(ix.free), ix.slots, ix.names.n, len(ix.freeGroups), len(ix.groups))
 	}
 }

@@ -77,8 +77,7 @@ type shingler struct {
 // that allocates nothing, and the one thing it skips, canonical reordering
 // of combining marks, cannot matter once the marks are dropped.
 func (s shingler) tokens(dst []uint64, text string) []uint64 {
-	var buf [32]uint64
-	t := tokenizer{words: s.kind == Words, dst: dst, word: buf[:0]}
+	t := tokenizer{words: s.kind == Words, dst: dst, word: len(dst)}
 	for i := 0; i < len(text); {
 		if c := text[i]; c < utf8.RuneSelf {
 			t.add(rune(c))
@@ -100,11 +99,13 @@ func (s shingler) tokens(dst []uint64, text string) []uint64 {
 	return t.dst
 }
 
-// tokenizer collects tokens from a stream of decomposed runes.
+// tokenizer collects tokens from a stream of decomposed runes. For Words
+// the runes of the current word are kept at the end of dst, from word on,
+// until flush replaces them by their hash: no buffer of its own to allocate.
 type tokenizer struct {
 	words bool
 	dst   []uint64
-	word  []uint64 // runes of the current word, words only
+	word  int
 }
 
 func (t *tokenizer) add(r rune) {
@@ -126,18 +127,14 @@ func (t *tokenizer) add(r rune) {
 		t.flush()
 		return
 	}
-	if t.words {
-		t.word = append(t.word, uint64(r))
-	} else {
-		t.dst = append(t.dst, uint64(r))
-	}
+	t.dst = append(t.dst, uint64(r))
 }
 
 // flush ends the current word.
 func (t *tokenizer) flush() {
-	if len(t.word) > 0 {
-		t.dst = append(t.dst, hashSeq(t.word))
-		t.word = t.word[:0]
+	if t.words && len(t.dst) > t.word {
+		t.dst = append(t.dst[:t.word], hashSeq(t.dst[t.word:]))
+		t.word = len(t.dst)
 	}
 }
 
