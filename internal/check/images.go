@@ -147,7 +147,7 @@ func (s *Service) registerImages(ctx context.Context, tx *store.Tx, marketplaceI
 		if im.Status != store.ImagePending {
 			continue
 		}
-		if err := s.enqueue(ctx, tx, HashImageArgs{MarketplaceID: marketplaceID, Ref: im.Ref}); err != nil {
+		if err := s.enqueue(tx, HashImageArgs{MarketplaceID: marketplaceID, Ref: im.Ref}); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -155,12 +155,12 @@ func (s *Service) registerImages(ctx context.Context, tx *store.Tx, marketplaceI
 }
 
 // enqueue queues a job inside tx.
-func (s *Service) enqueue(ctx context.Context, tx *store.Tx, args river.JobArgs) error {
+func (s *Service) enqueue(tx *store.Tx, args river.JobArgs) error {
 	if s.Queue == nil {
 		return errors.New("image checks need a job queue")
 	}
-	_, err := s.Queue.InsertTx(tx.Detach(ctx), tx.Tx, args, nil)
-	return err
+	tx.QueueJob(s.Queue, args, nil)
+	return nil
 }
 
 // indexImages applies registerImages' result to the marketplace's index.

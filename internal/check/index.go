@@ -112,7 +112,7 @@ func (s *Service) IngestHook(ctx context.Context, tx *store.Tx, marketplaceID st
 			}
 			changes = append(changes, imageChange{l, added, removed})
 			if slices.ContainsFunc(added, func(im store.ListingImage) bool { return im.Status == store.ImageHashed }) {
-				if err := s.enqueue(ctx, tx, MatchImagesArgs{MarketplaceID: marketplaceID, ListingID: l.ListingID}); err != nil {
+				if err := s.enqueue(tx, MatchImagesArgs{MarketplaceID: marketplaceID, ListingID: l.ListingID}); err != nil {
 					return nil, err
 				}
 			}

@@ -15,7 +15,6 @@ import (
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/vigil-ts/vigil/internal/store"
 )
@@ -44,11 +43,10 @@ type Config struct {
 // that did stop at its timeout to record that.
 const RescueMargin = 10 * time.Second
 
-// Inserter queues jobs inside a transaction; River's Client is one. Services
-// take this rather than the client, which needs their workers first.
-type Inserter interface {
-	InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
-}
+// Inserter queues jobs inside a transaction (with store.Tx.QueueJob);
+// River's Client is one. Services take this rather than the client, which
+// needs their workers first.
+type Inserter = store.JobBatcher
 
 // Client is the River client over database/sql transactions.
 type Client = river.Client[*sql.Tx]

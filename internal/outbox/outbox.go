@@ -150,18 +150,18 @@ func (s *Service) enqueue(ctx context.Context, tx *store.Tx, sub store.WebhookSu
 	if err := tx.CreateWebhookDelivery(ctx, d); err != nil {
 		return err
 	}
-	return s.queue(ctx, tx, d.ID)
+	return s.queue(tx, d.ID)
 }
 
 // ErrNoQueue means the service was built without a job queue.
 var ErrNoQueue = errors.New("webhook deliveries need a job queue")
 
-func (s *Service) queue(ctx context.Context, tx *store.Tx, deliveryID string) error {
+func (s *Service) queue(tx *store.Tx, deliveryID string) error {
 	if s.Queue == nil {
 		return ErrNoQueue
 	}
-	_, err := s.Queue.InsertTx(tx.Detach(ctx), tx.Tx, DeliverArgs{DeliveryID: deliveryID}, nil)
-	return err
+	tx.QueueJob(s.Queue, DeliverArgs{DeliveryID: deliveryID}, nil)
+	return nil
 }
 
 // Test queues a webhook.test message to one subscription, whatever its
@@ -186,7 +186,7 @@ func (s *Service) Retry(ctx context.Context, actor audit.Actor, marketplaceID, d
 		if err := tx.ResetWebhookDelivery(ctx, marketplaceID, deliveryID); err != nil {
 			return err
 		}
-		if err := s.queue(ctx, tx, deliveryID); err != nil {
+		if err := s.queue(tx, deliveryID); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, marketplaceID, actor, "webhook.retried", "webhook_delivery", deliveryID, struct{}{}, s.Now())

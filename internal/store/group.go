@@ -46,6 +46,8 @@ type write struct {
 	err      error
 	panicked any
 	after    []func()
+	// jobs are the use case's queued jobs, once it has succeeded.
+	jobs queuedJobs
 }
 
 // do runs fn in a group transaction and returns once that has committed
@@ -145,6 +147,17 @@ func (g *group) commit(batch *[]*write, take func() bool, missed *[]string) {
 			return
 		}
 	}
+	var jobs queuedJobs
+	for _, w := range *batch {
+		if w.err == nil && w.panicked == nil {
+			jobs = jobs.add(w.jobs)
+		}
+	}
+	if err := jobs.insert(tx); err != nil {
+		tx.Rollback()
+		fail(*batch, err)
+		return
+	}
 	if err := tx.Commit(); err != nil {
 		fail(*batch, fmt.Errorf("commit: %w", err))
 	}
@@ -164,7 +177,7 @@ func (g *group) run(tx *sql.Tx, w *write, missed *[]string) error {
 			return errors.Join(w.err, fmt.Errorf("rollback: %w", err))
 		}
 	} else {
-		w.after = t.after
+		w.after, w.jobs = t.after, t.jobs
 	}
 	if _, err := tx.Exec(`RELEASE usecase`); err != nil {
 		return fmt.Errorf("release savepoint: %w", err)

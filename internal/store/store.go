@@ -22,9 +22,11 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	"github.com/pressly/goose/v3"
+	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
 
@@ -90,6 +92,54 @@ type Tx struct {
 	Tx *sql.Tx
 	// after runs once the transaction has committed.
 	after []func()
+	// jobs are the jobs QueueJob queued, inserted just before the commit.
+	jobs queuedJobs
+}
+
+// JobBatcher inserts jobs inside a transaction, many in one call; River's
+// Client is one.
+type JobBatcher interface {
+	InsertManyTx(ctx context.Context, tx *sql.Tx, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
+}
+
+// queuedJobs are jobs waiting for their transaction's commit, by the
+// batcher that inserts them.
+type queuedJobs map[JobBatcher][]river.InsertManyParams
+
+// QueueJob queues a job with the transaction's other writes: it is
+// inserted with b just before the commit, in one call with every other job
+// queued for the same commit (on SQLite, every use case sharing it), and
+// only if the use case that queued it succeeds. A job inserted one at a
+// time cost a quarter of a listing decision on SQLite.
+func (tx *Tx) QueueJob(b JobBatcher, args river.JobArgs, opts *river.InsertOpts) {
+	if tx.jobs == nil {
+		tx.jobs = queuedJobs{}
+	}
+	tx.jobs[b] = append(tx.jobs[b], river.InsertManyParams{Args: args, InsertOpts: opts})
+}
+
+// add moves more's jobs into q, which it returns.
+func (q queuedJobs) add(more queuedJobs) queuedJobs {
+	if len(more) == 0 {
+		return q
+	}
+	if q == nil {
+		q = queuedJobs{}
+	}
+	for b, params := range more {
+		q[b] = append(q[b], params...)
+	}
+	return q
+}
+
+// insert inserts the queued jobs into tx.
+func (q queuedJobs) insert(tx *sql.Tx) error {
+	for b, params := range q {
+		if _, err := b.InsertManyTx(detach(context.Background()), tx, params); err != nil {
+			return fmt.Errorf("queue %d jobs: %w", len(params), err)
+		}
+	}
+	return nil
 }
 
 // AfterCommit runs fn once the transaction has committed, and never if it
@@ -191,6 +241,10 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			return errors.Join(err, fmt.Errorf("rollback: %w", rbErr))
 		}
+		return err
+	}
+	if err := t.jobs.insert(tx); err != nil {
+		tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {
