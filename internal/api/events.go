@@ -62,6 +62,7 @@ func (h *handlers) registerEvents(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "list-events", Method: http.MethodGet, Path: "/v1/events", Tags: []string{"Events"},
 		Summary: "List stored events, newest first", Security: secured(),
+		Description: "With a subject or an account, the events that occurred last come first; without, the events received last.",
 	}, h.listEvents)
 }
 

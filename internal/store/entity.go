@@ -294,7 +294,8 @@ type EventsQuery struct {
 	Limit     int
 }
 
-// Events returns matching events, newest first.
+// Events returns matching events, newest first: the latest to occur for
+// one subject or account, the latest to arrive for the whole marketplace.
 func (c conn) Events(ctx context.Context, q EventsQuery) ([]StoredEvent, error) {
 	where := []string{"marketplace_id = $1"}
 	args := []any{q.MarketplaceID}
@@ -306,8 +307,16 @@ func (c conn) Events(ctx context.Context, q EventsQuery) ([]StoredEvent, error) 
 		args = append(args, q.AccountID)
 		where = append(where, fmt.Sprintf("account_id = $%d", len(args)))
 	}
+	// One subject's or account's events are a range of an index ending in
+	// occurred_at; the whole marketplace's are read in arrival order
+	// (index events_received), which differs only for events sent late,
+	// rather than sorting every event it ever received.
+	order := "occurred_at DESC, id"
+	if len(where) == 1 {
+		order = "received_at DESC, id DESC"
+	}
 	rows, err := c.q.QueryContext(ctx, fmt.Sprintf(`SELECT id, type, occurred_at, received_at, subject_type, subject_id, account_id, payload
-		FROM events WHERE %s ORDER BY occurred_at DESC, id LIMIT %d`, strings.Join(where, " AND "), clampLimit(q.Limit, 500)), args...)
+		FROM events WHERE %s ORDER BY %s LIMIT %d`, strings.Join(where, " AND "), order, clampLimit(q.Limit, 500)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("events: %w", err)
 	}

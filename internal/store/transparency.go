@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"time"
 )
 
@@ -28,11 +29,38 @@ func (c conn) tallies(ctx context.Context, keys int, q string, args ...any) ([]T
 }
 
 // ReportTallies counts a marketplace's reports filed in [from, to) by
-// reason group, reporter type and whether they were DSA notices.
+// reason group, reporter type and whether they were DSA notices, ordered
+// by those keys. It counts all reports from the index reports_tally
+// alone, which is in the order of the groups, and the few notices from
+// the partial index reports_notices, and subtracts: grouping the rows by
+// the notice column instead would read and sort every report of the
+// period (a year of 140,000 took seven times as long).
 func (c conn) ReportTallies(ctx context.Context, marketplaceID string, from, to time.Time) ([]Tally, error) {
-	return c.tallies(ctx, 3, `SELECT reason_group, reporter_type, CASE WHEN notice <> '' THEN 'notice' ELSE 'report' END, COUNT(*)
-		FROM reports WHERE marketplace_id = $1 AND created_at >= $2 AND created_at < $3 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
-		marketplaceID, micros(from), micros(to))
+	const q = `SELECT reason_group, reporter_type, COUNT(*) FROM reports WHERE marketplace_id = $1 AND created_at >= $2 AND created_at < $3%s
+		GROUP BY 1, 2 ORDER BY 1, 2`
+	all, err := c.tallies(ctx, 2, fmt.Sprintf(q, ""), marketplaceID, micros(from), micros(to))
+	if err != nil {
+		return nil, err
+	}
+	notices, err := c.tallies(ctx, 2, fmt.Sprintf(q, " AND notice <> ''"), marketplaceID, micros(from), micros(to))
+	if err != nil {
+		return nil, err
+	}
+	noticed := make(map[[2]string]int, len(notices))
+	for _, t := range notices {
+		noticed[[2]string{t.Keys[0], t.Keys[1]}] = t.Count
+	}
+	var out []Tally
+	for _, t := range all {
+		n := noticed[[2]string{t.Keys[0], t.Keys[1]}]
+		if n > 0 {
+			out = append(out, Tally{Keys: []string{t.Keys[0], t.Keys[1], "notice"}, Count: n})
+		}
+		if t.Count > n {
+			out = append(out, Tally{Keys: []string{t.Keys[0], t.Keys[1], "report"}, Count: t.Count - n})
+		}
+	}
+	return out, nil
 }
 
 // CaseTallies counts the cases closed in [from, to) by outcome and source.
