@@ -71,7 +71,8 @@ func workload(t *testing.T, s *server) {
 		t.Fatal(err)
 	}
 	key := l.APIKey
-	s.do(t, "POST", "/v1/checks/listing", key, checkListing("idx-l1", "idx-u1", "Oak table, solid wood", 30000, "furniture")).want(t, 200)
+	decided := s.do(t, "POST", "/v1/checks/listing", key, checkListing("idx-l1", "idx-u1", "Oak table, solid wood", 30000, "furniture")).want(t, 200)
+	decisionID, _ := decided.Body["decision_id"].(string)
 	s.do(t, "POST", "/v1/reports", key, reportBody("idx-l1", "scam_or_fraud", "idx-buyer")).want(t, 201)
 	cs := s.do(t, "GET", "/v1/cases?limit=20", key, nil).want(t, 200)
 	items, _ := cs.Body["items"].([]any)
@@ -101,7 +102,16 @@ func workload(t *testing.T, s *server) {
 		t.Fatal("the demo moderator could not log in to the console")
 	}
 	acc, _ := first["account_id"].(string)
-	for _, p := range []string{"/console/", "/console/cases", "/console/cases?sort=age", "/console/cases/" + caseID, "/console/accounts/" + acc,
+	appeals := s.do(t, "GET", "/v1/appeals", key, nil).want(t, 200)
+	listed, _ := appeals.Body["items"].([]any)
+	if len(listed) == 0 || decisionID == "" {
+		t.Fatalf("the workload has no appeal (%d) or decision (%q)", len(listed), decisionID)
+	}
+	appealID, _ := listed[0].(map[string]any)["id"].(string)
+	for _, p := range []string{"/console/appeals/" + appealID, "/console/decisions/" + decisionID,
+		"/console/audit?subject_type=case&subject_id=" + caseID, "/console/audit?subject_type=appeal&subject_id=" + appealID,
+		"/console/audit?subject_type=decision&subject_id=" + decisionID,
+		"/console/", "/console/cases", "/console/cases?sort=age", "/console/cases/" + caseID, "/console/accounts/" + acc,
 		"/console/listings/idx-l1", "/console/appeals", "/console/transparency", "/console/rules", "/console/audit",
 		"/console/search?q=" + url.QueryEscape(acc), "/console/recommendations", "/console/decisions"} {
 		resp, err := hc.Get(s.URL + p)

@@ -110,6 +110,11 @@ type accountData struct {
 	CanLink bool
 	// Enforcement is the account's standing, its forms and its timeline.
 	Enforcement enforcementView
+	// Listings are its newest listings; OpenCases its open cases and
+	// ClosedCases the newest closed ones, on it or its content.
+	Listings               []store.AccountListing
+	OpenCases, ClosedCases []store.Case
+	Trail                  trail
 }
 
 // riskChart is a score's explanation as the "risk-chart" partial draws
@@ -223,6 +228,20 @@ func (c *server) loadAccount(ctx context.Context, v *viewer, id string) (account
 		}
 	}
 	d := accountData{ID: id, Scored: scored, Account: a, CanLink: v.senior(), Enforcement: en}
+	mp := v.mp.ID
+	if d.Listings, err = c.d.DB.AccountListings(ctx, mp, id, trailSize); err != nil {
+		return accountData{}, err
+	}
+	if d.OpenCases, err = c.d.DB.AccountCases(ctx, mp, id, true, trailSize); err != nil {
+		return accountData{}, err
+	}
+	if d.ClosedCases, err = c.d.DB.AccountCases(ctx, mp, id, false, trailSize); err != nil {
+		return accountData{}, err
+	}
+	it := itemRef{Type: "account", ID: id}
+	if d.Trail, err = c.loadTrail(ctx, v, name, it, ownTrail(it)); err != nil {
+		return accountData{}, err
+	}
 	if !scored {
 		return d, nil
 	}

@@ -156,7 +156,7 @@ func TestAccountPages(t *testing.T) {
 			MatchString(linked.body) {
 			t.Errorf("the confirmed link is not listed as confirmed:\n%s", linked.body)
 		}
-		audited := regexp.MustCompile(`(?s)<td>senior</td>\s*<td><code>account.link_confirmed</code></td>\s*<td>account <code>u1</code></td>\s*<td><code class="detail">[^<]*same payout IBAN`)
+		audited := regexp.MustCompile(`(?s)<td>senior</td>\s*<td><code>account.link_confirmed</code></td>\s*<td>account <a href="/console/accounts/u1"><code>u1</code></a></td>\s*<td><code class="detail">[^<]*same payout IBAN`)
 		if a := senior.get("/console/audit"); !audited.MatchString(a.body) {
 			t.Errorf("the confirmation is not in the audit log as the senior moderator's:\n%s", a.body)
 		}

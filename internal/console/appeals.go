@@ -186,6 +186,7 @@ type appealData struct {
 	Who, Why string
 	// ReviewerName and EscalatedByName name the reviewers.
 	ReviewerName, EscalatedByName string
+	Trail                         trail
 }
 
 // decidedCheck is an automated check's decision, as an appeal shows it.
@@ -283,6 +284,9 @@ func (c *server) loadAppeal(ctx context.Context, v *viewer, id string) (appealDa
 	}
 	d.Withheld = withheld(d.Caps)
 	if err := c.appealedDecision(ctx, mp, &d, name); err != nil {
+		return d, err
+	}
+	if d.Trail, err = c.loadTrail(ctx, v, name, itemRef{Type: "appeal", ID: id}, appealTrail(id, a.AccountID)); err != nil {
 		return d, err
 	}
 

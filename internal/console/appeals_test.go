@@ -323,7 +323,7 @@ func TestAppealSubjects(t *testing.T) {
 		req.Decision = &appeal.Ref{Type: appeal.SubjectCase, ID: filed.CaseID}
 		cp := "/console/appeals/" + f.file(t, mp, req).ID
 		rev.get(cp).want(t, http.StatusOK, "Complaint by account", "Against a case's content decision", "by agent.",
-			`<a href="/console/cases/`+filed.CaseID+`">`, "listing <code>lst-1</code>", "<dt>Outcome</dt><dd>Content removed", "The content breached our rules and was removed.",
+			`<a href="/console/cases/`+filed.CaseID+`">`, `listing <a href="/console/listings/lst-1"><code>lst-1</code></a>`, "<dt>Outcome</dt><dd>Content removed", "The content breached our rules and was removed.",
 			`The listing: <a href="/console/listings/lst-1">`, `value="reverse"`).lacks(t, `value="reduce"`)
 		rev.post(cp+"/decision", url.Values{"outcome": {"reverse"}, "reply": {"The seller sent the receipt from the brand's shop."}}).
 			redirectsTo(t, cp+"?done=appeal-decided&mp="+mp)

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigil-ts/vigil/internal/appeal"
 	"github.com/vigil-ts/vigil/internal/audit"
 	"github.com/vigil-ts/vigil/internal/cases"
 	"github.com/vigil-ts/vigil/internal/check"
@@ -402,6 +403,9 @@ type caseData struct {
 	Risk    *fraud.Assessment
 	Chart   riskChart
 	History []historyRow
+	// Appeals are those against the case's decision, newest first.
+	Appeals []store.Appeal
+	Trail   trail
 	Act     caseActions
 	// Nav is the queue the case is worked from and its neighbours there.
 	Nav caseNav
@@ -676,6 +680,12 @@ func (c *server) loadCase(ctx context.Context, v *viewer, id string) (caseData, 
 		case !errors.Is(err, store.ErrNotFound):
 			return d, err
 		}
+		if d.Appeals, err = c.d.DB.DecisionAppeals(ctx, v.mp.ID, cv.AccountID, appeal.SubjectCase, id, trailSize); err != nil {
+			return d, err
+		}
+	}
+	if d.Trail, err = c.loadTrail(ctx, v, name, itemRef{Type: "case", ID: id}, caseTrail(id, cv.Target.Type, cv.Target.ID, cv.AccountID)); err != nil {
+		return d, err
 	}
 	// The policy of the target's category, as Act applies it.
 	eff, err := c.d.Policies.Get(ctx, v.mp.ID)

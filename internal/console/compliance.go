@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -106,6 +107,8 @@ type transparencyData struct {
 	Report compliance.Transparency
 	Period periodForm
 	Charts []breakdownChart
+	// AsOf is when the report was read, when it comes from a snapshot.
+	AsOf time.Time
 }
 
 // periodForm is a report page's period form (the "period-form"
@@ -160,11 +163,14 @@ func (c *server) transparency(w http.ResponseWriter, r *http.Request, v *viewer)
 	}
 	form, from, to, status := pagePeriod(r, c.d.Now(), "transparency", 365, transparencyPeriods()...)
 	form.Fallback, form.Download, form.DownloadLabel = "the last year", consolePath+"transparency.csv?"+form.Query, "Download CSV"
-	rep, err := c.d.Compliance.Report(r.Context(), v.mp.ID, from, to)
+	key := fmt.Sprintf("transparency:%s:%d:%d", v.mp.ID, from.UnixMicro(), to.UnixMicro())
+	rep, at, err := cached(r.Context(), c.snaps, key, func(ctx context.Context) (compliance.Transparency, error) {
+		return c.d.Compliance.Report(ctx, v.mp.ID, from, to)
+	})
 	if err != nil {
 		return err
 	}
-	return c.render(w, r, status, "transparency", transparencyData{Report: rep, Period: form, Charts: transparencyCharts(rep)})
+	return c.render(w, r, status, "transparency", transparencyData{Report: rep, Period: form, Charts: transparencyCharts(rep), AsOf: at})
 }
 
 func (c *server) transparencyCSV(w http.ResponseWriter, r *http.Request, v *viewer) error {

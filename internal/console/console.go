@@ -80,6 +80,10 @@ type Deps struct {
 	SecureCookies bool
 	// Version is shown in the footer.
 	Version string
+	// SnapshotTTL is how long the dashboard's queue figures and the
+	// transparency report are served from their last reading before they
+	// are read again (see snapshots); zero reads them on every request.
+	SnapshotTTL time.Duration
 }
 
 // server is the console: its dependencies and everything New derives from
@@ -93,6 +97,8 @@ type server struct {
 	mux    *http.ServeMux
 	// seen remembers when each user's console activity was last recorded.
 	seen activity
+	// snaps holds the aggregate reads pages serve for a while.
+	snaps *snapshots
 }
 
 // New returns the console's handler for everything under /console/. The
@@ -106,7 +112,7 @@ func New(d Deps) http.Handler {
 	if d.Now == nil {
 		d.Now = func() time.Time { return time.Now().UTC() }
 	}
-	c := &server{d: d, mux: http.NewServeMux(), seen: activity{at: map[string]time.Time{}}}
+	c := &server{d: d, mux: http.NewServeMux(), seen: activity{at: map[string]time.Time{}}, snaps: newSnapshots(d.SnapshotTTL, d.Now)}
 	var err error
 	if c.assets, err = loadAssets(embedded, "static"); err != nil {
 		panic("console: " + err.Error())
@@ -166,7 +172,7 @@ func (c *server) table() []route {
 		{"POST /console/cases/{id}/actions", moderators, c.caseAction},
 		{"POST /console/alerts/{id}/acknowledge", moderators, c.acknowledge},
 		{"GET /console/decisions", anyone, c.decisions},
-		{"GET /console/decisions/{id}", anyone, c.decision},
+		{"GET /console/decisions/{id}", anyone, itemPage(c, "decision", c.loadDecision)},
 		{"GET /console/accounts", anyone, c.accounts},
 		{"GET /console/accounts/{id}", anyone, itemPage(c, "account", c.loadAccount)},
 		{"POST /console/accounts/{id}/links", seniors, c.confirmLink},

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"sort"
@@ -61,12 +62,15 @@ func (c *server) decisions(w http.ResponseWriter, r *http.Request, v *viewer) er
 	return c.render(w, r, http.StatusOK, "decisions", d)
 }
 
-// decisionData is one decision's page: the decision, its result and the
-// checked data with the evidence marked.
+// decisionData is one decision's page: the decision, its result, the
+// checked data with the evidence marked, the case it opened, if any, and
+// its audit trail.
 type decisionData struct {
 	Decision store.Decision
 	Result   check.Decided
 	shownData
+	Case  *store.Case
+	Trail trail
 }
 
 // shownData is an entity's data as moderators see it: its texts with the
@@ -117,24 +121,29 @@ type segment struct {
 	Code string // empty for unmarked text
 }
 
-// decision shows one decision with its evidence in place.
-func (c *server) decision(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	if v.mp == nil {
-		return store.ErrNotFound
-	}
-	dec, err := c.d.DB.Decision(r.Context(), v.mp.ID, r.PathValue("id"))
+// loadDecision gathers a decision's page, its evidence in place.
+func (c *server) loadDecision(ctx context.Context, v *viewer, id string) (decisionData, error) {
+	dec, err := c.d.DB.Decision(ctx, v.mp.ID, id)
 	if err != nil {
-		return err
+		return decisionData{}, err
 	}
 	res, err := check.ResultOf(dec)
 	if err != nil {
-		return err
+		return decisionData{}, err
 	}
-	shown, err := showData(dec.Input, res.Findings)
+	d := decisionData{Decision: dec, Result: res}
+	if d.shownData, err = showData(dec.Input, res.Findings); err != nil {
+		return d, err
+	}
+	if d.Case, err = c.heldIn(ctx, dec); err != nil {
+		return d, err
+	}
+	name, err := c.actorNames(ctx, v.mp.ID)
 	if err != nil {
-		return err
+		return d, err
 	}
-	return c.render(w, r, http.StatusOK, "decision", decisionData{Decision: dec, Result: res, shownData: shown})
+	d.Trail, err = c.loadTrail(ctx, v, name, itemRef{Type: "decision", ID: id}, decisionTrail(dec, d.Case))
+	return d, err
 }
 
 // highlight cuts text at the spans of the findings on field. Overlapping

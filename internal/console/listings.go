@@ -41,6 +41,9 @@ type listingData struct {
 	// the forms.
 	Moves []string
 	Work  bool
+	// Cases are the newest cases on it.
+	Cases []store.Case
+	Trail trail
 }
 
 // loadListing gathers a listing's page for v.
@@ -82,7 +85,12 @@ func (c *server) loadListing(ctx context.Context, v *viewer, id string) (listing
 			d.Moves = append(d.Moves, to)
 		}
 	}
-	return d, nil
+	if d.Cases, err = c.d.DB.TargetCases(ctx, mp, e.AccountID, "listing", id, trailSize); err != nil {
+		return d, err
+	}
+	it := itemRef{Type: "listing", ID: id}
+	d.Trail, err = c.loadTrail(ctx, v, name, it, ownTrail(it))
+	return d, err
 }
 
 // listingAction runs one of a listing's forms: back to the listing with a

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/vigil-ts/vigil/internal/audit"
+	"github.com/vigil-ts/vigil/internal/cases"
 	"github.com/vigil-ts/vigil/internal/store"
+	"golang.org/x/sync/errgroup"
 )
 
 // welcomeData tells the welcome page whom it speaks to.
@@ -29,6 +31,18 @@ type auditRow struct {
 	Actor string
 }
 
+// briefDetail is how many characters of a detail an item page's trail
+// shows.
+const briefDetail = 120
+
+// Short is the entry's detail cut to briefDetail characters.
+func (r auditRow) Short() string {
+	if d := []rune(r.Detail); len(d) > briefDetail {
+		return string(d[:briefDetail]) + "…"
+	}
+	return r.Detail
+}
+
 // auditRows names each entry's actor for people (see actorNames).
 func (c *server) auditRows(ctx context.Context, chain string, entries []audit.Entry) ([]auditRow, error) {
 	if len(entries) == 0 {
@@ -38,11 +52,16 @@ func (c *server) auditRows(ctx context.Context, chain string, entries []audit.En
 	if err != nil {
 		return nil, err
 	}
-	rows := make([]auditRow, len(entries))
-	for i, e := range entries {
-		rows[i] = auditRow{Entry: e, Actor: name(e.ActorType, e.ActorID)}
+	return namedRows(entries, name), nil
+}
+
+// namedRows names each entry's actor with name.
+func namedRows(entries []audit.Entry, name func(typ, id string) string) []auditRow {
+	var rows []auditRow
+	for _, e := range entries {
+		rows = append(rows, auditRow{Entry: e, Actor: name(e.ActorType, e.ActorID)})
 	}
-	return rows, nil
+	return rows
 }
 
 // actorNames returns a function that names an actor for people: users by
@@ -97,8 +116,18 @@ type dashboardData struct {
 	Range  dashboardRange
 	Ranges []dashboardRange
 	Counts store.Counts
+	// AsOf is when the queue figures, their history and the counts were
+	// read, when they come from a snapshot (zero: just now).
+	AsOf   time.Time
 	Events []store.StoredEvent
 	Audit  []auditRow
+}
+
+// dashboardFigures are the dashboard's aggregate reads, which it serves
+// from a snapshot for a few seconds.
+type dashboardFigures struct {
+	Queue  cases.Dashboard
+	Counts store.Counts
 }
 
 // dashboardRange is a period the dashboard's charts offer: N spans of
@@ -147,18 +176,29 @@ func (c *server) dashboard(w http.ResponseWriter, r *http.Request, v *viewer) er
 	if d.Banner, err = c.alertBanner(ctx, v, ""); err != nil {
 		return err
 	}
-	q, err := c.d.Cases.Dashboard(ctx, v.mp.ID, d.Range.Span, d.Range.N)
+	fig, at, err := cached(ctx, c.snaps, "dashboard:"+v.mp.ID+":"+d.Range.Key, func(ctx context.Context) (dashboardFigures, error) {
+		// Two reads at once: each counts a hundred thousand rows or more
+		// from an index on a connection of its own.
+		var f dashboardFigures
+		g, ctx := errgroup.WithContext(ctx)
+		g.Go(func() (err error) {
+			f.Queue, err = c.d.Cases.Dashboard(ctx, v.mp.ID, d.Range.Span, d.Range.N)
+			return err
+		})
+		g.Go(func() (err error) {
+			f.Counts, err = c.d.DB.Counts(ctx, v.mp.ID)
+			return err
+		})
+		return f, g.Wait()
+	})
 	if err != nil {
 		return err
 	}
-	d.Queue, d.Spans, d.Charts = q.Now, q.Spans, queueCharts(q.Spans, d.Range.Span)
+	d.Queue, d.Spans, d.Charts, d.Counts, d.AsOf = fig.Queue.Now, fig.Queue.Spans, queueCharts(fig.Queue.Spans, d.Range.Span), fig.Counts, at
 	if d.Recommended, d.More, err = c.pendingRecommendations(ctx, v.mp.ID); err != nil {
 		return err
 	}
 	if d.Appeals, d.Overdue, d.MoreAppeals, err = c.openAppeals(ctx, v.mp.ID); err != nil {
-		return err
-	}
-	if d.Counts, err = c.d.DB.Counts(ctx, v.mp.ID); err != nil {
 		return err
 	}
 	if d.Events, err = c.d.DB.Events(ctx, store.EventsQuery{MarketplaceID: v.mp.ID, Limit: recent}); err != nil {
@@ -183,9 +223,13 @@ type auditData struct {
 	// marketplace's.
 	System  bool
 	CanView bool // whether the viewer may switch to the operators' chain
-	Rows    []auditRow
+	// Of is the item whose trail the page shows, when it is filtered to
+	// one (?subject_type=&subject_id=).
+	Of   *itemRef
+	Rows []auditRow
 	// Newer and Older link to the neighbouring pages; empty at the ends.
-	Newer, Older string
+	// A trail's pages link to the newest instead of the newer one.
+	Newer, Older, Newest string
 	// Admins may verify the chain and export it (see compliance.go);
 	// Integrity is the result of a verification just run.
 	Admin     bool
@@ -194,11 +238,18 @@ type auditData struct {
 	From, To string
 }
 
-// auditLog shows a chain newest first, a page at a time. A page ends
-// before an entry (?before=SEQ). store.AuditQuery can only select entries
-// after a sequence number, but a chain's numbers run 1, 2, 3… without gaps
-// (its verification depends on it), so the page before SEQ is exactly the
-// entries after SEQ-1-pageSize.
+// Table is the page's entries as the "audit-table" partial lists them.
+func (d auditData) Table() auditTable {
+	t := auditTable{Rows: d.Rows}
+	if d.Of != nil {
+		t.Of = *d.Of
+	}
+	return t
+}
+
+// auditLog shows a chain newest first, a page at a time, or the trail of
+// one item in it (see trailSubjects). A page ends before an entry
+// (?before=SEQ).
 func (c *server) auditLog(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	if !auditSystem(r) && v.mp == nil {
 		return c.noMarketplace(w, r, v)
@@ -237,10 +288,50 @@ func (c *server) auditPage(r *http.Request, v *viewer) (auditData, error) {
 	if err != nil {
 		return d, err
 	}
+	if typ, id := q.Get("subject_type"), q.Get("subject_id"); typ != "" && id != "" {
+		d.Of = &itemRef{Type: typ, ID: id}
+	}
 	now := c.d.Now()
 	d.From, d.To = now.AddDate(0, 0, -30).Format(time.DateOnly), now.Format(time.DateOnly)
+	page := func(before int64) string {
+		p := url.Values{}
+		if d.System {
+			p.Set("chain", "system")
+		}
+		if d.Of != nil {
+			p.Set("subject_type", d.Of.Type)
+			p.Set("subject_id", d.Of.ID)
+		}
+		if before > 0 {
+			p.Set("before", strconv.FormatInt(before, 10))
+		}
+		if len(p) == 0 {
+			return consolePath + "audit"
+		}
+		return consolePath + "audit?" + p.Encode()
+	}
 	before, _ := strconv.ParseInt(q.Get("before"), 10, 64)
 	var entries []audit.Entry
+	if d.Of != nil {
+		entries, err = c.trailPage(ctx, chain, *d.Of, before, page, &d)
+	} else {
+		entries, err = c.chainPage(ctx, chain, before, page, &d)
+	}
+	if err != nil {
+		return d, err
+	}
+	d.Rows, err = c.auditRows(ctx, chain, entries)
+	return d, err
+}
+
+// chainPage reads the page of a chain before entry before (the newest
+// when 0) and links d to its neighbours. store.AuditQuery can only select
+// entries after a sequence number, but a chain's numbers run 1, 2, 3…
+// without gaps (its verification depends on it), so the page before SEQ
+// is exactly the entries after SEQ-1-pageSize.
+func (c *server) chainPage(ctx context.Context, chain string, before int64, page func(int64) string, d *auditData) ([]audit.Entry, error) {
+	var entries []audit.Entry
+	var err error
 	switch {
 	case before <= 0:
 		entries, err = c.d.DB.AuditEntries(ctx, store.AuditQuery{Chain: chain, Newest: true, Limit: auditPageSize})
@@ -251,29 +342,13 @@ func (c *server) auditPage(r *http.Request, v *viewer) (auditData, error) {
 		slices.Reverse(entries)
 	}
 	if err != nil {
-		return d, err
+		return nil, err
 	}
 	head, _, err := c.d.DB.AuditHead(ctx, chain)
 	if err != nil {
-		return d, err
-	}
-	if d.Rows, err = c.auditRows(ctx, chain, entries); err != nil {
-		return d, err
+		return nil, err
 	}
 	if n := len(entries); n > 0 {
-		page := func(before int64) string {
-			p := url.Values{}
-			if d.System {
-				p.Set("chain", "system")
-			}
-			if before > 0 {
-				p.Set("before", strconv.FormatInt(before, 10))
-			}
-			if len(p) == 0 {
-				return consolePath + "audit"
-			}
-			return consolePath + "audit?" + p.Encode()
-		}
 		if oldest := entries[n-1].Seq; oldest > 1 {
 			d.Older = page(oldest)
 		}
@@ -285,5 +360,28 @@ func (c *server) auditPage(r *http.Request, v *viewer) (auditData, error) {
 			d.Newer = page(next)
 		}
 	}
-	return d, nil
+	return entries, nil
+}
+
+// trailPage reads the page of item it's trail in chain before entry
+// before (the newest when 0) and links d to the older page and the
+// newest. A trail's numbers have gaps, so a page knows the one after it
+// (it reads one entry more) but not the one before.
+func (c *server) trailPage(ctx context.Context, chain string, it itemRef, before int64, page func(int64) string, d *auditData) ([]audit.Entry, error) {
+	subjects, err := c.trailSubjects(ctx, chain, it)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := c.d.DB.AuditTrail(ctx, store.AuditTrailQuery{Chain: chain, Subjects: subjects, Before: before, Limit: auditPageSize + 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(entries) > auditPageSize {
+		entries = entries[:auditPageSize]
+		d.Older = page(entries[auditPageSize-1].Seq)
+	}
+	if before > 0 {
+		d.Newest = page(0)
+	}
+	return entries, nil
 }

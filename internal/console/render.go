@@ -68,10 +68,13 @@ func (c *server) funcs() template.FuncMap {
 		"listingURL": listingURL,
 		"appealURL":  appealURL,
 		"consoleURL": consoleURL,
-		"human":      human,
-		"points":     points,
-		"percent":    func(x float64) string { return fmt.Sprintf("%.0f%%", x*100) },
-		"number":     number,
+		// item names an item of the marketplace for the "item-link"
+		// partial: item TYPE ID.
+		"item":    func(typ, id string) itemRef { return itemRef{Type: typ, ID: id} },
+		"human":   human,
+		"points":  points,
+		"percent": func(x float64) string { return fmt.Sprintf("%.0f%%", x*100) },
+		"number":  number,
 		// rate writes a commission rate, a fraction, in percent to the
 		// precision it was set.
 		"rate": func(x float64) string { return number(x*100) + "%" },
