@@ -325,6 +325,18 @@ func TestTwins(t *testing.T) {
 	if got := ix.Query(title, QueryOpts{}); len(got) != 50 {
 		t.Fatalf("%d matches, want 50", len(got))
 	}
+	// One rep in the chains, the others in its ring: adding a copy of a
+	// text indexed many times costs what adding the first did.
+	reps := 0
+	for s := range ix.slots {
+		if ix.entry(s).is(flagRep) {
+			reps++
+		}
+	}
+	if reps != 1 {
+		t.Fatalf("%d of 50 twins are in the chains, want 1", reps)
+	}
+	checkInvariants(t, ix)
 	for i := range 49 {
 		ix.Remove(fmt.Sprint("p", i))
 		checkInvariants(t, ix)

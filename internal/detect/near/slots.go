@@ -144,12 +144,18 @@ func (ix *Index) twin(slot uint32) uint32 {
 	sk := ix.sketchOf(slot)
 	for t := *ix.head(tl, mine[tl].key); t != none; {
 		theirs := ix.row(t)
-		if slices.Equal(mine, theirs) && ix.entry(t).flags&flagFull == e.flags&flagFull && slices.Equal(ix.sketchOf(t), sk) {
+		if sameKeys(mine, theirs) && ix.entry(t).flags&flagFull == e.flags&flagFull && slices.Equal(ix.sketchOf(t), sk) {
 			return t
 		}
 		t = theirs[tl].next
 	}
 	return none
+}
+
+// sameKeys reports whether two rows have the same key in every lane; their
+// chain links differ, as the new row is not linked yet.
+func sameKeys(a, b []link) bool {
+	return slices.EqualFunc(a, b, func(x, y link) bool { return x.key == y.key })
 }
 
 // sketchOf returns the stored sketch of the entry in slot.
