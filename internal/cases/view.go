@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vigil-ts/vigil/internal/store"
+	"golang.org/x/sync/errgroup"
 )
 
 // SLA states of an open case.
@@ -355,11 +356,18 @@ type Dashboard struct {
 // given length (hours or days, aligned to UTC; the current one last).
 func (s *Service) Dashboard(ctx context.Context, marketplaceID string, span time.Duration, n int) (Dashboard, error) {
 	now := s.Now()
-	st, err := s.DB.QueueStats(ctx, marketplaceID, now)
-	if err != nil {
-		return Dashboard{}, err
-	}
 	from := now.UTC().Truncate(span).Add(-time.Duration(n-1) * span)
-	hist, err := s.DB.CaseHistory(ctx, marketplaceID, from, span, n)
-	return Dashboard{Now: st, Spans: hist}, err
+	// The two reads count every open case and every case of the range:
+	// each on a read connection of its own, at once.
+	var d Dashboard
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		d.Now, err = s.DB.QueueStats(ctx, marketplaceID, now)
+		return err
+	})
+	g.Go(func() (err error) {
+		d.Spans, err = s.DB.CaseHistory(ctx, marketplaceID, from, span, n)
+		return err
+	})
+	return d, g.Wait()
 }
