@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -45,17 +44,7 @@ func TestServeKafkaFlagErrors(t *testing.T) {
 // /metrics, and serve still shuts down cleanly.
 func TestServeIngestsFromKafka(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "v.db")
-	out, _, err := vigil(t, "", "marketplace", "create", "Kafka Cars", "--db", db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mp struct {
-		ID     string `json:"id"`
-		APIKey string `json:"api_key"`
-	}
-	if err := json.Unmarshal([]byte(out), &mp); err != nil || mp.APIKey == "" {
-		t.Fatalf("marketplace create: %q %v", out, err)
-	}
+	mp := createMarketplace(t, db, "Kafka Cars")
 	kc, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(2, "events"))
 	if err != nil {
 		t.Fatal(err)

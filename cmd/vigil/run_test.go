@@ -33,18 +33,31 @@ func vigil(t *testing.T, stdin string, args ...string) (string, string, error) {
 	return out.String(), errb.String(), err
 }
 
-func TestMarketplaceAndUserCreate(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "v.db")
-	out, _, err := vigil(t, "", "marketplace", "create", "Acme Cars", "--db", db)
+// createdMarketplace is what vigil marketplace create prints.
+type createdMarketplace struct {
+	ID     string `json:"id"`
+	APIKey string `json:"api_key"`
+}
+
+// createMarketplace runs vigil marketplace create on db.
+func createMarketplace(t *testing.T, db, name string) createdMarketplace {
+	t.Helper()
+	out, _, err := vigil(t, "", "marketplace", "create", name, "--db", db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var mp struct {
-		ID     string `json:"id"`
-		APIKey string `json:"api_key"`
-	}
-	if err := json.Unmarshal([]byte(out), &mp); err != nil || mp.ID == "" || !strings.HasPrefix(mp.APIKey, "vgl_") {
+	var mp createdMarketplace
+	if err := json.Unmarshal([]byte(out), &mp); err != nil || mp.ID == "" || mp.APIKey == "" {
 		t.Fatalf("marketplace create printed %q (%v)", out, err)
+	}
+	return mp
+}
+
+func TestMarketplaceAndUserCreate(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "v.db")
+	mp := createMarketplace(t, db, "Acme Cars")
+	if !strings.HasPrefix(mp.APIKey, "vgl_") {
+		t.Fatalf("marketplace create printed the key %q", mp.APIKey)
 	}
 	if _, _, err := vigil(t, "correct horse battery\n", "user", "create", "--db", db, "--username", "ana", "--role", "admin"); err != nil {
 		t.Fatal(err)
@@ -52,7 +65,7 @@ func TestMarketplaceAndUserCreate(t *testing.T) {
 	if _, _, err := vigil(t, "short\n", "user", "create", "--db", db, "--username", "bo", "--role", "agent"); err == nil || !strings.Contains(err.Error(), "at least") {
 		t.Fatalf("short password accepted: %v", err)
 	}
-	_, _, err = vigil(t, "correct horse battery\n", "user", "create", "--db", db, "--username", "cy", "--role", "overlord")
+	_, _, err := vigil(t, "correct horse battery\n", "user", "create", "--db", db, "--username", "cy", "--role", "overlord")
 	if exitCode(err) != 2 {
 		t.Fatalf("unknown role: exit %d (%v)", exitCode(err), err)
 	}
@@ -246,14 +259,7 @@ func TestRiskOnDemo(t *testing.T) {
 func TestAuditExport(t *testing.T) {
 	dir := t.TempDir()
 	path, file := filepath.Join(dir, "v.db"), filepath.Join(dir, "audit.jsonl")
-	out, _, err := vigil(t, "", "marketplace", "create", "One", "--db", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mp struct{ ID string }
-	if err := json.Unmarshal([]byte(out), &mp); err != nil {
-		t.Fatal(err)
-	}
+	mp := createMarketplace(t, path, "One")
 	if _, _, err := vigil(t, "", "audit", "export", "--db", path); exitCode(err) != 2 {
 		t.Fatalf("no marketplace: %v", err)
 	}
@@ -264,7 +270,7 @@ func TestAuditExport(t *testing.T) {
 	if err != nil || !strings.Contains(stderr, "1 records exported") {
 		t.Fatalf("export: %v %s", err, stderr)
 	}
-	out, _, err = vigil(t, "", "audit", "verify", "--file", file)
+	out, _, err := vigil(t, "", "audit", "verify", "--file", file)
 	if err != nil || !strings.Contains(out, "entries 1 to 1 (1)") {
 		t.Fatalf("verify the export: %v\n%s", err, out)
 	}
