@@ -265,6 +265,12 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	watch, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
 	go a.Changes.Run(watch)
+	// The checks' indexes are built now rather than by the first check.
+	go func() {
+		if err := a.Checks.Warm(watch); err != nil && watch.Err() == nil {
+			a.Log.Warn("building the check indexes at start failed; the first check builds them", "error", err)
+		}
+	}()
 	if a.Cfg.Workers > 0 {
 		if err := a.Jobs.Start(ctx); err != nil {
 			return fmt.Errorf("start workers: %w", err)

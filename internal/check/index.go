@@ -2,8 +2,10 @@ package check
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/vigil-ts/vigil/internal/detect/imagehash"
 	"github.com/vigil-ts/vigil/internal/detect/near"
@@ -144,4 +146,28 @@ func (s *Service) IngestHook(ctx context.Context, tx *store.Tx, marketplaceID st
 			indexImages(m, c.l.ListingID, c.l.AccountID, c.added, c.removed)
 		}
 	}, nil
+}
+
+// Warm builds every marketplace's indexes, one marketplace after another,
+// so that the first listing check after a start need not build them (with
+// a million listings that takes some seconds, which the check would wait).
+// A check arriving meanwhile waits for its own marketplace's build, as it
+// would have without Warm. It stops between marketplaces once ctx is done.
+func (s *Service) Warm(ctx context.Context) error {
+	mps, err := s.DB.Marketplaces(ctx)
+	if err != nil {
+		return err
+	}
+	for _, mp := range mps {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		start := time.Now()
+		m, err := s.ix.market(ctx, mp.ID)
+		if err != nil {
+			return fmt.Errorf("indexes of marketplace %s: %w", mp.ID, err)
+		}
+		s.Log.Info("check indexes built", "marketplace", mp.ID, "listings", m.titles.Len(), "took", time.Since(start).Round(time.Millisecond))
+	}
+	return nil
 }

@@ -305,7 +305,7 @@ func (c conn) Cases(ctx context.Context, q CaseQuery) ([]Case, error) {
 		}
 	}
 	if q.AfterID != "" {
-		where = append(where, beyond(keys, q.Backward, arg))
+		where = append(where, past(keys, q.Backward, arg))
 	}
 	rows, err := c.q.QueryContext(ctx, fmt.Sprintf("SELECT %s FROM cases WHERE %s ORDER BY %s LIMIT %d",
 		caseCols, strings.Join(where, " AND "), strings.Join(order, ", "), clampLimit(q.Limit, 500)), args...)
@@ -318,6 +318,19 @@ type queueKey struct {
 	col  string
 	desc bool
 	at   any
+}
+
+// past is beyond with the first key's bound stated on its own as well
+// (priority <= x AND (priority < x OR …)): PostgreSQL starts the index
+// scan at that bound, where the OR alone made it read the queue from its
+// far end, every case of it for the case before the top one.
+func past(keys []queueKey, backward bool, arg func(any) string) string {
+	k := keys[0]
+	op := ">="
+	if k.desc != backward {
+		op = "<="
+	}
+	return k.col + " " + op + " " + arg(k.at) + " AND " + beyond(keys, backward, arg)
 }
 
 // beyond is the condition of the rows past the cursor in keys' order, or
