@@ -116,13 +116,5 @@ func TestServeIngestsFromKafka(t *testing.T) {
 		}
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("graceful shutdown: %v", err)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not stop after its context was cancelled")
-	}
+	stopServe(t, cancel, done)
 }

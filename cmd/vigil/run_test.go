@@ -33,6 +33,21 @@ func vigil(t *testing.T, stdin string, args ...string) (string, string, error) {
 	return out.String(), errb.String(), err
 }
 
+// stopServe cancels a running serve's context and waits for it to shut
+// down cleanly.
+func stopServe(t *testing.T, cancel context.CancelFunc, done <-chan error) {
+	t.Helper()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("graceful shutdown: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not stop after its context was cancelled")
+	}
+}
+
 // createdMarketplace is what vigil marketplace create prints.
 type createdMarketplace struct {
 	ID     string `json:"id"`
@@ -151,15 +166,7 @@ func TestServeDemo(t *testing.T) {
 			t.Errorf("demo %s: %s", path, b)
 		}
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("graceful shutdown: %v", err)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not stop after its context was cancelled")
-	}
+	stopServe(t, cancel, done)
 }
 
 func TestPolicyLint(t *testing.T) {
