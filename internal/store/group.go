@@ -24,8 +24,7 @@ const maxGroup = 64
 // and every one queued behind it (up to maxGroup), commits, wakes them, and
 // hands the lead to the first use case queued meanwhile.
 type group struct {
-	w        *sql.DB
-	prepared *statements
+	w *sql.DB
 	// log is the DB's query log switch.
 	log *logSwitch
 	mu  sync.Mutex
@@ -92,9 +91,7 @@ func (g *group) lead() {
 		return n > 0
 	}
 	take()
-	var missed []string
-	g.commit(&batch, take, &missed)
-	g.prepared.prepare(context.Background(), missed)
+	g.commit(&batch, take)
 	g.mu.Lock()
 	var next *write
 	if len(g.queue) > 0 {
@@ -115,7 +112,7 @@ func (g *group) lead() {
 // commit runs the batch's use cases, and those take adds while it runs, in
 // one transaction, and commits it. Every use case ends with its err set if
 // it failed, or if the transaction did.
-func (g *group) commit(batch *[]*write, take func() bool, missed *[]string) {
+func (g *group) commit(batch *[]*write, take func() bool) {
 	fail := func(ws []*write, err error) {
 		for _, w := range ws {
 			if w.err == nil && w.panicked == nil {
@@ -137,7 +134,7 @@ func (g *group) commit(batch *[]*write, take func() bool, missed *[]string) {
 			w.err = err
 			continue
 		}
-		if err := g.run(tx, w, missed); err != nil {
+		if err := g.run(tx, w); err != nil {
 			// The transaction itself is broken: nothing in it may count.
 			tx.Rollback()
 			fail((*batch)[:i+1], err)
@@ -166,11 +163,11 @@ func (g *group) commit(batch *[]*write, take func() bool, missed *[]string) {
 // run runs one use case inside its own savepoint of tx. It returns an
 // error only when tx can no longer be used; the use case's own failure is
 // left in w.
-func (g *group) run(tx *sql.Tx, w *write, missed *[]string) error {
+func (g *group) run(tx *sql.Tx, w *write) error {
 	if _, err := tx.Exec(`SAVEPOINT usecase`); err != nil {
 		return fmt.Errorf("savepoint: %w", err)
 	}
-	t := &Tx{conn: conn{q: loggingQuerier{q: preparedTx{tx: tx, cache: g.prepared, missed: missed}, log: g.log}}, Tx: tx}
+	t := &Tx{conn: conn{q: loggingQuerier{q: detachedTx{tx: tx}, log: g.log}}, Tx: tx}
 	w.err, w.panicked = call(w.fn, t)
 	if w.err != nil || w.panicked != nil {
 		if _, err := tx.Exec(`ROLLBACK TO usecase`); err != nil {

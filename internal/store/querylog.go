@@ -12,22 +12,25 @@ import (
 // of its first run, so that a test can have every query of a workload
 // explained by the database and find the ones that scan a table.
 type QueryLog struct {
-	mu    sync.Mutex
-	args  map[string][]any
-	order []string
+	mu     sync.Mutex
+	args   map[string][]any
+	counts map[string]int
+	order  []string
 }
 
 // LoggedQuery is one query a QueryLog saw.
 type LoggedQuery struct {
 	SQL  string
 	Args []any
+	// Runs counts how many times it ran.
+	Runs int
 }
 
 // LogQueries starts recording the queries db runs from now on, through
 // the reader pool and in transactions, replacing any log started before.
 // It is for tests and benchmarks.
 func (db *DB) LogQueries() *QueryLog {
-	l := &QueryLog{args: map[string][]any{}}
+	l := &QueryLog{args: map[string][]any{}, counts: map[string]int{}}
 	db.log.Store(l)
 	return l
 }
@@ -38,7 +41,7 @@ func (l *QueryLog) Queries() []LoggedQuery {
 	defer l.mu.Unlock()
 	out := make([]LoggedQuery, len(l.order))
 	for i, q := range l.order {
-		out[i] = LoggedQuery{SQL: q, Args: slices.Clone(l.args[q])}
+		out[i] = LoggedQuery{SQL: q, Args: slices.Clone(l.args[q]), Runs: l.counts[q]}
 	}
 	return out
 }
@@ -52,6 +55,7 @@ func (l *QueryLog) note(q string, args []any) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.counts[q]++
 	if _, seen := l.args[q]; !seen {
 		l.args[q] = slices.Clone(args)
 		l.order = append(l.order, q)

@@ -27,7 +27,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+	"modernc.org/sqlite"
 )
 
 //go:embed migrations
@@ -64,9 +64,6 @@ type DB struct {
 	// dsn is the PostgreSQL URL, for the notification listener's own
 	// connection.
 	dsn string
-	// prepared caches the writer's statements on SQLite; nil on
-	// PostgreSQL.
-	prepared *statements
 	// group commits concurrent writers together on SQLite; nil on
 	// PostgreSQL.
 	group *group
@@ -186,10 +183,7 @@ func openSQLite(ctx context.Context, dsn string) (*DB, error) {
 	// a crash of the process (R-P4).
 	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"
 	u := "file:" + (&url.URL{Path: abs}).EscapedPath()
-	w, err := sql.Open("sqlite", u+"?"+common+"&_txlock=immediate")
-	if err != nil {
-		return nil, fmt.Errorf("open sqlite: %w", err)
-	}
+	w := sql.OpenDB(cachingConnector{dsn: u + "?" + common + "&_txlock=immediate", d: &sqlite.Driver{}})
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
@@ -198,23 +192,16 @@ func openSQLite(ctx context.Context, dsn string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", abs, err)
 	}
-	r, err := sql.Open("sqlite", u+"?"+common+"&_pragma=query_only(1)")
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("open sqlite reader: %w", err)
-	}
+	r := sql.OpenDB(cachingConnector{dsn: u + "?" + common + "&_pragma=query_only(1)", d: &sqlite.Driver{}})
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	prepared, log := newStatements(w), new(logSwitch)
-	return &DB{conn: conn{q: loggingQuerier{q: r, log: log}}, Dialect: SQLite, W: w, R: r, prepared: prepared, log: log,
-		group: &group{w: w, prepared: prepared, log: log}}, nil
+	log := new(logSwitch)
+	return &DB{conn: conn{q: loggingQuerier{q: r, log: log}}, Dialect: SQLite, W: w, R: r, log: log,
+		group: &group{w: w, log: log}}, nil
 }
 
 // Close closes both pools.
 func (db *DB) Close() error {
-	if db.prepared != nil {
-		db.prepared.Close()
-	}
 	err := db.W.Close()
 	if db.R != db.W {
 		err = errors.Join(err, db.R.Close())
