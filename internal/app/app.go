@@ -142,10 +142,11 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	guard := webhook.Guard{AllowPrivate: cfg.AllowPrivateWebhooks, AllowHosts: cfg.WebhookAllowHosts}
 	a.Outbox = outbox.New(a.Deps, guard, 15*time.Second)
 	a.Checks = check.New(a.Deps, a.Policies, textDetectors, a.Outbox)
-	a.Checks.Fetch = guard.Client(30 * time.Second)
+	a.Checks.Fetch = guard.Client(check.FetchTimeout)
 	workers := river.NewWorkers()
 	river.AddWorker(workers, a.Outbox.Worker())
 	river.AddWorker(workers, a.Checks.ImageWorker())
+	river.AddWorker(workers, a.Checks.LegacyImageWorker())
 	river.AddWorker(workers, a.Checks.MatchWorker())
 	a.Fraud = fraud.New(a.Deps, a.Policies)
 	river.AddWorker(workers, a.Fraud.Worker())

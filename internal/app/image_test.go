@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -69,7 +70,21 @@ func TestReusedPhotos(t *testing.T) {
 			"/other.png": encodeImage(t, other, false),
 			"/text.png":  []byte("this is not an image"),
 		}
+		// flaky.png fails once, as a busy host does; the job retries it
+		// alone, without fetching the others again.
+		var flaky, copies atomic.Int32
 		host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch r.URL.Path {
+			case "/flaky.png":
+				if flaky.Add(1) == 1 {
+					http.Error(w, "busy", http.StatusServiceUnavailable)
+					return
+				}
+				w.Write(encodeImage(t, imagehash.Scene(3, 400, 300), false))
+				return
+			case "/copy.jpg":
+				copies.Add(1)
+			}
 			b, ok := files[r.URL.Path]
 			if !ok {
 				http.NotFound(w, r)
@@ -122,7 +137,7 @@ func TestReusedPhotos(t *testing.T) {
 
 		// By URL: decided at once without the photo, held when the job finds the copy.
 		byURL := s.do(t, "POST", "/v1/checks/listing", key, photoListing("l4", "u3", map[string]any{"url": host.URL + "/copy.jpg"},
-			map[string]any{"url": host.URL + "/missing.jpg"}, map[string]any{"url": host.URL + "/text.png"})).want(t, 200)
+			map[string]any{"url": host.URL + "/missing.jpg"}, map[string]any{"url": host.URL + "/text.png"}, map[string]any{"url": host.URL + "/flaky.png"})).want(t, 200)
 		if byURL.Body["outcome"] != "approved" {
 			t.Fatalf("decision waited for or used an unfetched photo: %s", byURL.Raw)
 		}
@@ -134,6 +149,13 @@ func TestReusedPhotos(t *testing.T) {
 			if st := ims[i+1].(map[string]any); st["status"] != "failed" || !bytes.Contains([]byte(st["error"].(string)), []byte(want)) {
 				t.Fatalf("image %d: %v, want failed with %q", i+1, st, want)
 			}
+		}
+		var jobs int
+		if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM river_job WHERE kind = 'image_hash_batch'`).Scan(&jobs); err != nil || jobs != 1 {
+			t.Fatalf("%d hashing jobs (%v) for one listing's four URLs, want one", jobs, err)
+		}
+		if st := ims[3].(map[string]any); st["status"] != "hashed" || flaky.Load() != 2 || copies.Load() != 1 {
+			t.Fatalf("flaky.png: %v after %d fetches (copy.jpg fetched %d times), want hashed on the second, copy.jpg once", st, flaky.Load(), copies.Load())
 		}
 		var followUp store.Decision
 		deadline := time.Now().Add(10 * time.Second)

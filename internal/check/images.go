@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -131,8 +132,8 @@ func imageDuplicates(pol *policy.Policy, m *marketIndex, listingID, accountID st
 	return out
 }
 
-// registerImages stores the listing's image rows inside tx and queues a
-// hashing job for each URL not hashed before. It returns what to change
+// registerImages stores the listing's image rows inside tx and queues the
+// URLs not hashed before for hashing (one job for all a commit queues). It returns what to change
 // in the index once tx has committed.
 func (s *Service) registerImages(ctx context.Context, tx *store.Tx, marketplaceID string, l *event.ListingUpserted) (added []store.ListingImage, removed []string, err error) {
 	refs := make([]string, len(l.Images))
@@ -147,7 +148,7 @@ func (s *Service) registerImages(ctx context.Context, tx *store.Tx, marketplaceI
 		if im.Status != store.ImagePending {
 			continue
 		}
-		if err := s.enqueue(tx, HashImageArgs{MarketplaceID: marketplaceID, Ref: im.Ref}); err != nil {
+		if err := s.enqueue(tx, HashImagesArgs{MarketplaceID: marketplaceID, Refs: []string{im.Ref}}); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -175,8 +176,49 @@ func indexImages(m *marketIndex, listingID, accountID string, added []store.List
 	}
 }
 
-// HashImageArgs is the job that fetches and hashes one image URL of a
-// marketplace (for every listing showing it).
+// HashImagesArgs is the job that fetches and hashes image URLs of a
+// marketplace, each for every listing showing it. The URLs queued in one
+// commit share a job (see Merge): a job per URL cost a sixth of a listing
+// decision on SQLite.
+type HashImagesArgs struct {
+	MarketplaceID string   `json:"marketplace_id"`
+	Refs          []string `json:"refs"`
+}
+
+// Kind names the job type.
+func (HashImagesArgs) Kind() string { return "image_hash_batch" }
+
+// InsertOpts retries a job with failing fetches a few times.
+func (HashImagesArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: imageAttempts}
+}
+
+// Merge adds other's URLs to the job if it is another hashing job of the
+// same marketplace and the sum stays within maxJobRefs.
+func (a HashImagesArgs) Merge(other river.JobArgs) (river.JobArgs, bool) {
+	o, ok := other.(HashImagesArgs)
+	if !ok || o.MarketplaceID != a.MarketplaceID || len(a.Refs)+len(o.Refs) > maxJobRefs {
+		return a, false
+	}
+	refs := slices.Clone(a.Refs)
+	for _, r := range o.Refs {
+		if !slices.Contains(refs, r) {
+			refs = append(refs, r)
+		}
+	}
+	a.Refs = refs
+	return a, true
+}
+
+// maxJobRefs bounds the URLs of one hashing job, fetched fetchConcurrency
+// at a time.
+const (
+	maxJobRefs       = 32
+	fetchConcurrency = 8
+)
+
+// HashImageArgs is the job that hashed one URL, as earlier versions queued
+// it; jobs still waiting in a database are run as before.
 type HashImageArgs struct {
 	MarketplaceID string `json:"marketplace_id"`
 	Ref           string `json:"ref"`
@@ -184,12 +226,6 @@ type HashImageArgs struct {
 
 // Kind names the job type.
 func (HashImageArgs) Kind() string { return "image_hash" }
-
-// InsertOpts retries a failing fetch a few times, and queues one job per
-// URL however many listings show it at once.
-func (HashImageArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: imageAttempts, UniqueOpts: river.UniqueOpts{ByArgs: true}}
-}
 
 // imageAttempts bounds the fetches of one URL (about 20 minutes with
 // River's default backoff): a photo host down for longer is not worth
@@ -211,7 +247,11 @@ type MatchImagesArgs struct {
 func (MatchImagesArgs) Kind() string { return "image_match" }
 
 // ImageWorker returns the River worker that hashes image URLs.
-func (s *Service) ImageWorker() river.Worker[HashImageArgs] { return &imageWorker{s: s} }
+func (s *Service) ImageWorker() river.Worker[HashImagesArgs] { return &imageWorker{s: s} }
+
+// LegacyImageWorker returns the worker of the one-URL jobs that earlier
+// versions queued.
+func (s *Service) LegacyImageWorker() river.Worker[HashImageArgs] { return &legacyImageWorker{s: s} }
 
 // MatchWorker returns the River worker that compares ingested listings'
 // known photos.
@@ -232,33 +272,101 @@ func (w *matchWorker) Work(ctx context.Context, job *river.Job[MatchImagesArgs])
 }
 
 type imageWorker struct {
+	river.WorkerDefaults[HashImagesArgs]
+	s *Service
+}
+
+// Timeout allows each round of fetchConcurrency fetches the fetch client's
+// own limit, and a minute to store the results.
+func (w *imageWorker) Timeout(job *river.Job[HashImagesArgs]) time.Duration {
+	rounds := (len(job.Args.Refs) + fetchConcurrency - 1) / fetchConcurrency
+	return time.Minute + time.Duration(rounds)*FetchTimeout
+}
+
+func (w *imageWorker) Work(ctx context.Context, job *river.Job[HashImagesArgs]) error {
+	return w.s.hashImages(ctx, job.Args.MarketplaceID, job.Args.Refs, job.Attempt >= job.MaxAttempts)
+}
+
+type legacyImageWorker struct {
 	river.WorkerDefaults[HashImageArgs]
 	s *Service
 }
 
-func (w *imageWorker) Timeout(*river.Job[HashImageArgs]) time.Duration { return time.Minute }
+func (w *legacyImageWorker) Timeout(*river.Job[HashImageArgs]) time.Duration {
+	return time.Minute + FetchTimeout
+}
 
-func (w *imageWorker) Work(ctx context.Context, job *river.Job[HashImageArgs]) error {
-	s, a := w.s, job.Args
-	h, err := s.fetchHash(ctx, a.Ref)
-	var perm *permanentError
-	if err != nil {
-		if errors.As(err, &perm) || job.Attempt >= job.MaxAttempts {
-			ferr := s.DB.InTx(ctx, func(tx *store.Tx) error {
-				return tx.RecordImageFailure(ctx, a.MarketplaceID, a.Ref, err.Error(), s.Now())
-			})
-			return river.JobCancel(errors.Join(err, ferr))
+func (w *legacyImageWorker) Work(ctx context.Context, job *river.Job[HashImageArgs]) error {
+	return w.s.hashImages(ctx, job.Args.MarketplaceID, []string{job.Args.Ref}, job.Attempt >= job.MaxAttempts)
+}
+
+// FetchTimeout is the limit of one image fetch; the app builds the
+// fetch client with it.
+const FetchTimeout = 30 * time.Second
+
+// hashImages fetches and hashes those of refs that are still pending (a
+// retry skips the ones done before), fetchConcurrency at a time, and
+// stores every result in one transaction. A fetch that failed for good
+// is recorded on the images, as is any failure on the last attempt; other
+// failures are returned, for the job to be retried.
+func (s *Service) hashImages(ctx context.Context, marketplaceID string, refs []string, last bool) error {
+	type result struct {
+		hash    uint64
+		err     error
+		skipped bool
+	}
+	results := make([]result, len(refs))
+	sem := make(chan struct{}, fetchConcurrency)
+	var wg sync.WaitGroup
+	for i, ref := range refs {
+		pending, err := s.DB.ImagePending(ctx, marketplaceID, ref)
+		if err != nil {
+			wg.Wait()
+			return err
 		}
+		if !pending {
+			results[i].skipped = true
+			continue
+		}
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			h, err := s.fetchHash(ctx, ref)
+			results[i] = result{hash: h, err: err}
+		})
+	}
+	wg.Wait()
+	var hashed []store.ListingImage
+	var retry []error
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+		hashed, retry = nil, nil
+		for i, r := range results {
+			var perm *permanentError
+			switch {
+			case r.skipped:
+			case r.err == nil:
+				rows, err := tx.RecordImageHash(ctx, marketplaceID, refs[i], r.hash, s.Now())
+				if err != nil {
+					return err
+				}
+				hashed = append(hashed, rows...)
+			case errors.As(r.err, &perm) || last:
+				if err := tx.RecordImageFailure(ctx, marketplaceID, refs[i], r.err.Error(), s.Now()); err != nil {
+					return err
+				}
+			default:
+				retry = append(retry, fmt.Errorf("%s: %w", refs[i], r.err))
+			}
+		}
+		return nil
+	})
+	if err != nil {
 		return err
 	}
-	var rows []store.ListingImage
-	if err := s.DB.InTx(ctx, func(tx *store.Tx) error {
-		rows, err = tx.RecordImageHash(ctx, a.MarketplaceID, a.Ref, h, s.Now())
-		return err
-	}); err != nil {
+	if err := s.imageHashed(ctx, marketplaceID, hashed); err != nil {
 		return err
 	}
-	return s.imageHashed(ctx, a.MarketplaceID, rows)
+	return errors.Join(retry...)
 }
 
 // permanentError is a fetch failure that retrying will not fix.

@@ -155,6 +155,18 @@ func (c conn) KnownImage(ctx context.Context, marketplaceID, ref string) (Listin
 	return im, err
 }
 
+// ImagePending reports whether a listing of the marketplace shows ref and
+// waits for its hash.
+func (c conn) ImagePending(ctx context.Context, marketplaceID, ref string) (bool, error) {
+	var one int
+	err := c.q.QueryRowContext(ctx, `SELECT 1 FROM listing_images WHERE marketplace_id = $1 AND ref = $2 AND status = $3 LIMIT 1`,
+		marketplaceID, ref, ImagePending).Scan(&one)
+	if err == sql.ErrNoRows {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // RecordImageHash stores the hash of ref on every listing of the
 // marketplace that shows it, and returns those listings' image rows.
 func (tx *Tx) RecordImageHash(ctx context.Context, marketplaceID, ref string, hash uint64, now time.Time) ([]ListingImage, error) {

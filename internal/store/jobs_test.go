@@ -125,3 +125,51 @@ func queued(t *testing.T, db *store.DB) []string {
 	slices.Sort(out)
 	return out
 }
+
+// mergeJob is a job that takes in others of its kind, up to three keys.
+type mergeJob struct{ Keys []string }
+
+func (mergeJob) Kind() string { return "merge" }
+
+func (j mergeJob) Merge(other river.JobArgs) (river.JobArgs, bool) {
+	o, ok := other.(mergeJob)
+	if !ok || len(j.Keys)+len(o.Keys) > 3 {
+		return j, false
+	}
+	return mergeJob{Keys: append(slices.Clone(j.Keys), o.Keys...)}, true
+}
+
+// paramsBatcher keeps the jobs it is asked to insert.
+type paramsBatcher struct{ got []river.InsertManyParams }
+
+func (b *paramsBatcher) InsertManyTx(_ context.Context, _ *sql.Tx, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error) {
+	b.got = append(b.got, params...)
+	return nil, nil
+}
+
+// TestMergedJobs: jobs that can merge are inserted as few jobs, each
+// within its own limit; others, and those queued with their own insert
+// options, are inserted as queued.
+func TestMergedJobs(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := &paramsBatcher{}
+		if err := db.InTx(t.Context(), func(tx *store.Tx) error {
+			for _, k := range []string{"a", "b", "c", "d"} {
+				tx.QueueJob(b, mergeJob{Keys: []string{k}}, nil)
+			}
+			tx.QueueJob(b, testJob{"plain"}, nil)
+			tx.QueueJob(b, mergeJob{Keys: []string{"own-options"}}, &river.InsertOpts{Priority: 2})
+			tx.QueueJob(b, mergeJob{Keys: []string{"e"}}, nil)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, p := range b.got {
+			got = append(got, fmt.Sprint(p.Args))
+		}
+		if want := "[{[a b c]} {[d e]} {plain} {[own-options]}]"; fmt.Sprint(got) != want {
+			t.Fatalf("inserted %v, want %s", got, want)
+		}
+	})
+}

@@ -129,9 +129,42 @@ func (q queuedJobs) add(more queuedJobs) queuedJobs {
 	return q
 }
 
-// insert inserts the queued jobs into tx.
+// MergeableJob is a job that can take in another job queued for the same
+// commit, so that the commit inserts one job where it would insert many.
+type MergeableJob interface {
+	river.JobArgs
+	// Merge returns the job doing both its own work and other's, and
+	// true; or false when it cannot take other in.
+	Merge(other river.JobArgs) (river.JobArgs, bool)
+}
+
+// merge folds each mergeable job, queued with its own insert options, into
+// the first earlier one that takes it in.
+func merge(params []river.InsertManyParams) []river.InsertManyParams {
+	out := make([]river.InsertManyParams, 0, len(params))
+next:
+	for _, p := range params {
+		if _, ok := p.Args.(MergeableJob); ok && p.InsertOpts == nil {
+			for i, prev := range out {
+				m, ok := prev.Args.(MergeableJob)
+				if !ok || prev.InsertOpts != nil {
+					continue
+				}
+				if args, ok := m.Merge(p.Args); ok {
+					out[i].Args = args
+					continue next
+				}
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// insert inserts the queued jobs into tx, merged where they can be.
 func (q queuedJobs) insert(tx *sql.Tx) error {
 	for b, params := range q {
+		params = merge(params)
 		if _, err := b.InsertManyTx(detach(context.Background()), tx, params); err != nil {
 			return fmt.Errorf("queue %d jobs: %w", len(params), err)
 		}
@@ -181,7 +214,7 @@ func openSQLite(ctx context.Context, dsn string) (*DB, error) {
 	}
 	// synchronous(FULL): an acknowledged write survives power loss, not just
 	// a crash of the process (R-P4).
-	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"
+	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=temp_store(MEMORY)"
 	u := "file:" + (&url.URL{Path: abs}).EscapedPath()
 	w := sql.OpenDB(cachingConnector{dsn: u + "?" + common + "&_txlock=immediate", d: &sqlite.Driver{}})
 	w.SetMaxOpenConns(1)

@@ -141,6 +141,20 @@ func TestEventsIdempotentAndOrdered(t *testing.T) {
 		if len(ids) != 2 || ids[0].Value != "new@example.com" || ids[1].Value != "old@example.com" {
 			t.Fatalf("identifiers %+v", ids)
 		}
+		// An event's identifiers are stored in one statement: a repeated
+		// one counts once, and each keeps its earliest and latest sighting.
+		ingest(t, db, mp, parse(t, "f1", "account.upserted", t0.Add(time.Hour),
+			`{"account_id":"u2","kind":"private","email":"u2@example.com","device_id":"d1","payment_fingerprints":["fp1","fp1","fp2"]}`),
+			parse(t, "f2", "account.upserted", t0.Add(-time.Hour), `{"account_id":"u2","kind":"private","device_id":"d1"}`),
+			parse(t, "f3", "account.upserted", t0, `{"account_id":"u2","kind":"private","device_id":"d1"}`))
+		if ids, err = db.Identifiers(ctx, mp, "u2"); err != nil || fmt.Sprint(ids) != "[{u2 device d1} {u2 email u2@example.com} {u2 payment fp1} {u2 payment fp2}]" {
+			t.Fatalf("identifiers of u2: %v, %v", ids, err)
+		}
+		var first, last int64
+		if err := db.R.QueryRowContext(ctx, `SELECT first_seen, last_seen FROM account_identifiers WHERE marketplace_id = $1 AND account_id = 'u2' AND kind = 'device'`,
+			mp).Scan(&first, &last); err != nil || time.Duration(last-first)*time.Microsecond != 2*time.Hour {
+			t.Fatalf("device d1 seen from %d to %d (%v), want two hours apart", first, last, err)
+		}
 	})
 }
 
