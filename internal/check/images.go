@@ -133,8 +133,8 @@ func imageDuplicates(pol *policy.Policy, m *marketIndex, listingID, accountID st
 }
 
 // registerImages stores the listing's image rows inside tx and queues the
-// URLs not hashed before for hashing (one job for all a commit queues). It returns what to change
-// in the index once tx has committed.
+// URLs not hashed before for hashing (the URLs of one commit share a job).
+// It returns what to change in the index once tx has committed.
 func (s *Service) registerImages(ctx context.Context, tx *store.Tx, marketplaceID string, l *event.ListingUpserted) (added []store.ListingImage, removed []string, err error) {
 	refs := make([]string, len(l.Images))
 	for i, im := range l.Images {

@@ -15,11 +15,7 @@ import (
 // writes nothing, and the others' rows are all durable after they return.
 func TestGroupCommit(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "g.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openSQLiteTemp(t)
 	if err := db.InTx(ctx, func(tx *Tx) error {
 		_, err := tx.q.ExecContext(ctx, `CREATE TABLE t (k TEXT PRIMARY KEY)`)
 		return err
@@ -153,4 +149,16 @@ func BenchmarkGroupCommit(b *testing.B) {
 			}
 		})
 	})
+}
+
+// openSQLiteTemp opens a new SQLite database in a temporary directory,
+// closed when the test ends.
+func openSQLiteTemp(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"reflect"
 )
 
 // maxCached bounds each SQLite connection's statement cache: queries built
@@ -46,17 +47,20 @@ type sqliteConn interface {
 	driver.Validator
 }
 
+// contextStmt is what cachingConn needs of a prepared statement.
+type contextStmt interface {
+	driver.Stmt
+	driver.StmtExecContext
+	driver.StmtQueryContext
+}
+
 // cachedStmt is one cached statement; busy while rows read from it are
 // open, when the same query runs unprepared beside it.
 type cachedStmt struct {
 	query string
-	stmt  interface {
-		driver.Stmt
-		driver.StmtExecContext
-		driver.StmtQueryContext
-	}
-	busy bool
-	elem *list.Element
+	stmt  contextStmt
+	busy  bool
+	elem  *list.Element
 }
 
 // cachingConn is a connection with a least-recently-used statement cache.
@@ -93,11 +97,7 @@ func (c *cachingConn) get(ctx context.Context, query string) *cachedStmt {
 	if err != nil {
 		return nil
 	}
-	full, ok := st.(interface {
-		driver.Stmt
-		driver.StmtExecContext
-		driver.StmtQueryContext
-	})
+	full, ok := st.(contextStmt)
 	if !ok {
 		st.Close()
 		return nil
@@ -143,13 +143,7 @@ func (c *cachingConn) QueryContext(ctx context.Context, query string, args []dri
 	}
 	typed, ok := r.(typedRows)
 	if !ok {
-		// Without column types the rows cannot be wrapped faithfully;
-		// such a driver gets no caching of queries.
-		r.Close()
-		delete(c.byQuery, query)
-		c.lru.Remove(s.elem)
-		s.stmt.Close()
-		return c.sqliteConn.QueryContext(ctx, query, args)
+		typed = untypedRows{r}
 	}
 	s.busy = true
 	return &cachedRows{typedRows: typed, s: s}, nil
@@ -187,3 +181,13 @@ func (r *cachedRows) Close() error {
 	r.s.busy = false
 	return r.typedRows.Close()
 }
+
+// untypedRows are rows that do not describe their columns (modernc's do),
+// answering as database/sql does for such rows.
+type untypedRows struct{ driver.Rows }
+
+func (untypedRows) ColumnTypeDatabaseTypeName(int) string             { return "" }
+func (untypedRows) ColumnTypeLength(int) (int64, bool)                { return 0, false }
+func (untypedRows) ColumnTypeNullable(int) (bool, bool)               { return false, false }
+func (untypedRows) ColumnTypePrecisionScale(int) (int64, int64, bool) { return 0, 0, false }
+func (untypedRows) ColumnTypeScanType(int) reflect.Type               { return reflect.TypeFor[any]() }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"testing"
 )
 
@@ -29,11 +28,7 @@ func cached(t *testing.T, c *sql.Conn, query string) (n int, has bool) {
 // the cache stops at maxCached.
 func TestStatementCache(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openSQLiteTemp(t)
 	c, err := db.W.Conn(ctx)
 	if err != nil {
 		t.Fatal(err)
